@@ -1,0 +1,38 @@
+# 融e通 — two commands: `make run` serves the demo, `make test` runs the whole suite.
+VENV   ?= .venv
+PYTHON ?= python3
+PORT   ?= 5000
+FLASK  := $(VENV)/bin/flask --app wsgi
+
+.PHONY: run test install services worker beat bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q --upgrade pip
+	$(VENV)/bin/python -m pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+## Serve the demo on http://127.0.0.1:$(PORT) (embedded SQLite and in-process tasks unless DATABASE_URL/REDIS_URL say otherwise).
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) db-ready || $(FLASK) seed-demo
+	$(FLASK) demo-logins
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+## The whole suite: domain unit tests, API tests on PostgreSQL, task tests through a real celery worker on Redis.
+test: install services
+	$(VENV)/bin/python -m pytest
+
+services:
+	scripts/ensure-services.sh
+
+worker: install
+	$(VENV)/bin/celery -A workers.celery_app worker -Q dispatch,review_l1,review_l2,supervision,notify -l info
+
+beat: install
+	$(VENV)/bin/celery -A workers.celery_app beat -l info
+
+clean:
+	rm -rf $(VENV) instance

@@ -1,0 +1,92 @@
+"""Settings classes read from the environment — the one place for defaults.
+
+With no environment at all the service runs *embedded*: SQLite in ``instance/``,
+Celery tasks executed in-process (no broker), demo-friendly defaults.
+Production sets ``DATABASE_URL`` (PostgreSQL), ``REDIS_URL`` and ``SECRET_KEY``.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Every Celery queue of the service (DESIGN §6); task names are prefixed with their queue.
+QUEUES = ("dispatch", "review_l1", "review_l2", "supervision", "notify")
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _normalise_db_url(url: str) -> str:
+    # Heroku-style and bare "postgresql://" URLs go through psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def celery_settings(redis_url: str | None, eager: bool) -> dict:
+    """Celery configuration: queues, routes by task-name prefix, reliable acknowledgement."""
+    return {
+        "broker_url": redis_url or "memory://",
+        "result_backend": None,
+        "task_ignore_result": True,
+        "task_always_eager": eager,
+        "task_eager_propagates": True,
+        # The database holds the truth; a message is only a trigger, acknowledged after the work.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        "broker_transport_options": {"visibility_timeout": 3600},
+        "task_default_queue": "dispatch",
+        "task_routes": {f"{queue}.*": {"queue": queue} for queue in QUEUES},
+        "include": ["workers.tasks.dispatch", "workers.tasks.supervision", "workers.tasks.notify"],
+        "beat_schedule": {
+            "outbox-relay": {"task": "dispatch.relay_outbox", "schedule": 30.0},
+            "overdue-sweep": {"task": "supervision.sweep_overdue", "schedule": 60.0},
+        },
+        "timezone": "Asia/Shanghai",
+    }
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key")
+    SQLALCHEMY_DATABASE_URI = _normalise_db_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'rongetong.db'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL")
+    # Without a broker the same tasks run in-process, synchronously after the commit.
+    CELERY_EAGER = _env_bool("CELERY_EAGER", default=not os.environ.get("REDIS_URL"))
+    TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
+    TOKEN_MAX_AGE_SECONDS = int(os.environ.get("TOKEN_MAX_AGE_SECONDS", 12 * 3600))
+    DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "rongetong-demo")
+    # Routing below this confidence goes to the dispatcher's triage queue.
+    ROUTING_MIN_CONFIDENCE = float(os.environ.get("ROUTING_MIN_CONFIDENCE", "0.35"))
+    JSON_AS_ASCII = False
+    TESTING = False
+
+    @property
+    def CELERY(self) -> dict:  # noqa: N802 - Flask config keys are upper case
+        return celery_settings(self.REDIS_URL, self.CELERY_EAGER)
+
+
+class TestConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = _normalise_db_url(
+        os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/rongetong_test")
+    )
+    REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    CELERY_EAGER = False
+
+
+def load_config(name: str | None = None) -> Config:
+    name = name or os.environ.get("RONGETONG_CONFIG", "default")
+    return {"default": Config, "test": TestConfig}[name]()

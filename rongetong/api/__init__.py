@@ -1,0 +1,9 @@
+"""The JSON API under /api/v1: parse, authorise, call a service, render."""
+from flask import Blueprint
+
+from .errors import register_error_handlers
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+register_error_handlers(bp)
+
+from . import cases, geo, openapi, public, tokens  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,87 @@
+from flask import abort, jsonify, request
+
+from ..domain.lifecycle import Role
+from ..services import cases as case_service
+from ..services.queries import CaseFilters, get_case, list_cases
+from . import bp
+from .auth import current_actor, json_body, roles_required
+from .errors import ApiError
+from .schemas import ACTION_BODIES, CaseCreate
+from .serializers import case_json, page_json
+
+DEFAULT_CHANNEL = {Role.GRID_WORKER: "grid", Role.DISPATCHER: "hotline"}
+
+
+@bp.post("/cases")
+@roles_required(Role.GRID_WORKER, Role.DISPATCHER)
+def create_case():
+    """File a case (grid worker in the field, dispatcher from the hotline); routing follows."""
+    body = json_body(CaseCreate)
+    actor = current_actor()
+    case = case_service.file_case(
+        description=body.description, lat=body.lat, lng=body.lng, address=body.address,
+        reporter_name=body.reporter_name, reporter_phone=body.reporter_phone,
+        channel=body.channel or DEFAULT_CHANNEL[actor.role], actor=actor)
+    return jsonify(case_json(get_case(actor, case.id), viewer=actor)), 201
+
+
+@bp.get("/cases")
+@roles_required()
+def cases_index():
+    """List the cases the caller may see, newest first, with filters and paging."""
+    filters = CaseFilters(
+        status=request.args.get("status") or None,
+        department=request.args.get("department") or None,
+        town=request.args.get("town") or None,
+        channel=request.args.get("channel") or None,
+        overdue=_bool_arg("overdue"),
+        page=_int_arg("page", 1, 1, 100_000),
+        per_page=_int_arg("per_page", 20, 1, 200),
+    )
+    actor = current_actor()
+    items, total = list_cases(actor, filters)
+    return jsonify(page_json([case_json(c, viewer=actor, with_timeline=False) for c in items],
+                             filters.page, filters.per_page, total))
+
+
+@bp.get("/cases/<int:case_id>")
+@roles_required()
+def case_detail(case_id: int):
+    actor = current_actor()
+    return jsonify(case_json(get_case(actor, case_id), viewer=actor))
+
+
+@bp.post("/cases/<int:case_id>/<action>")
+@roles_required()
+def case_action(case_id: int, action: str):
+    """One lifecycle action: accept, return, resolve, extend, escalate, dispatch, decide, …"""
+    model = ACTION_BODIES.get(action)
+    if model is None:
+        abort(404, description=f"未知操作：{action}")
+    actor = current_actor()
+    get_case(actor, case_id)  # 404 for a case the caller may not see
+    params = json_body(model).model_dump(exclude_none=True)
+    version = params.pop("version", None)
+    # The answer is the case as the action left it, even if the caller no longer holds it (退单).
+    case = case_service.perform(case_id, action, actor, version=version, **params)
+    return jsonify(case_json(case, viewer=actor))
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ApiError(422, f"参数 {name} 须为 {low} 到 {high} 之间的整数", "validation_error")
+    return int(raw)
+
+
+def _bool_arg(name: str) -> bool | None:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return None
+    if raw.lower() in ("1", "true", "yes"):
+        return True
+    if raw.lower() in ("0", "false", "no"):
+        return False
+    raise ApiError(422, f"参数 {name} 须为 true 或 false", "validation_error")

@@ -1,0 +1,104 @@
+"""The OpenAPI 3.1 document of the JSON API, served at /api/v1/openapi.json.
+
+Request schemas come from the pydantic models the endpoints validate with, so the document
+cannot drift from what the API accepts.
+"""
+from __future__ import annotations
+
+from functools import cache
+
+from flask import jsonify
+
+from . import bp, schemas
+
+ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
+    "type": "object", "required": ["code", "message"],
+    "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "details": {}}}}}
+REF = {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}}
+TIMELINE_ENTRY = {"type": "object", "properties": {k: {"type": ["string", "null"]} for k in
+                                                   ("at", "actor", "action", "from_status", "to_status", "note")}}
+CASE = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "tracking_code": {"type": "string"},
+    "status": {"type": "string", "enum": ["submitted", "triage", "dispatched", "accepted", "resolved", "closed",
+                                          "review_l1", "review_l2", "police", "rejected"]},
+    "description": {"type": "string"}, "channel": {"type": "string"},
+    "location": {"type": "object", "properties": {"lat": {"type": ["number", "null"]},
+                                                  "lng": {"type": ["number", "null"]},
+                                                  "address": {"type": ["string", "null"]}}},
+    "town": REF, "grid": REF,
+    "category": {"type": ["object", "null"], "properties": {"major": REF, "minor": REF}},
+    "department": REF, "police": {"type": "boolean"},
+    "deadlines": {"type": "object", "properties": {k: {"type": ["string", "null"], "format": "date-time"}
+                                                   for k in ("accept_due", "resolve_due", "return_due")}},
+    "overdue": {"type": "boolean"},
+    "rating": {"type": ["string", "null"], "enum": ["satisfied", "basically_satisfied", "dissatisfied", None]},
+    "version": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
+    "actions": {"type": "array", "items": {"type": "string"}, "description": "what the caller may do now"},
+    "timeline": {"type": "array", "items": TIMELINE_ENTRY},
+}}
+CASE_PAGE = {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}},
+                                              "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                                              "total": {"type": "integer"}}}
+
+STAFF = "any staff role"
+# (method, path, summary, roles, request model, success status, response schema ref or None)
+OPERATIONS = [
+    ("post", "/auth/token", "Exchange username and password for a bearer token", None, schemas.TokenRequest, 200, None),
+    ("post", "/cases", "File a case; routing runs on the dispatch queue", "grid_worker, dispatcher",
+     schemas.CaseCreate, 201, "Case"),
+    ("get", "/cases", "List visible cases (filters: status, department, town, channel, overdue, page, per_page)",
+     STAFF, None, 200, "CasePage"),
+    ("get", "/cases/{id}", "A case with its timeline", STAFF, None, 200, "Case"),
+    *[("post", f"/cases/{{id}}/{action}", f"Case action `{action}`", STAFF, model, 200, "Case")
+      for action, model in schemas.ACTION_BODIES.items()],
+    ("post", "/public/cases", "A citizen files a case (no login)", None, schemas.PublicCaseCreate, 201, None),
+    ("get", "/public/cases/{tracking_code}", "A citizen looks a case up (query: phone_last4)", None, None, 200, None),
+    ("post", "/public/cases/{tracking_code}/rating", "A citizen rates a resolved case", None,
+     schemas.RatingRequest, 200, None),
+    ("get", "/geo/grids", "Grid polygons as a GeoJSON FeatureCollection", None, None, 200, None),
+]
+
+
+@cache
+def document() -> dict:
+    components = {"Error": ERROR, "Case": CASE, "CasePage": CASE_PAGE}
+    paths: dict = {}
+    for method, path, summary, roles, model, status, response in OPERATIONS:
+        operation: dict = {"summary": summary, "responses": {
+            str(status): {"description": "OK", "content": {"application/json": {
+                "schema": {"$ref": f"#/components/schemas/{response}"} if response else {"type": "object"}}}},
+            **{str(code): {"description": text, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"}}}}
+               for code, text in ((400, "Malformed request"), (401, "No or bad token"),
+                                  (403, "Role or unit not allowed"), (404, "Not found"),
+                                  (409, "State does not allow the action, or stale version"),
+                                  (422, "Invalid field or business rule"))},
+        }}
+        if roles:
+            operation["security"] = [{"bearer": []}]
+            operation["description"] = f"Roles: {roles}."
+        if model is not None:
+            schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(schema.pop("$defs", {}))
+            components[model.__name__] = schema
+            operation["requestBody"] = {"required": True, "content": {"application/json": {
+                "schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}
+        params = [name.strip("{}") for name in path.split("/") if name.startswith("{")]
+        if params:
+            operation["parameters"] = [{"name": p, "in": "path", "required": True,
+                                        "schema": {"type": "integer" if p == "id" else "string"}} for p in params]
+        paths.setdefault(path, {})[method] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "融e通 API", "version": "1.0.0",
+                 "description": "Citizen-request tracking: filing, routing, handling, review, rating. "
+                                "Errors: {\"error\": {\"code\", \"message\"}}."},
+        "servers": [{"url": "/api/v1"}],
+        "paths": paths,
+        "components": {"schemas": components, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    return jsonify(document())

@@ -1,0 +1,9 @@
+"""SQLAlchemy 2 models, one module per aggregate."""
+from .case import Assignment, Case, Rating, SupervisionRecord, TimelineEntry
+from .geo import Grid, Town
+from .org import Unit, User
+from .outbox import OutboxMessage
+from .taxonomy import MajorCategory, MinorCategory
+
+__all__ = ["Assignment", "Case", "Grid", "MajorCategory", "MinorCategory", "OutboxMessage", "Rating",
+           "SupervisionRecord", "TimelineEntry", "Town", "Unit", "User"]

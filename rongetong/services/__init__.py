@@ -1,0 +1,1 @@
+"""Use cases: load, apply a domain rule, write the timeline and outbox rows, commit once."""

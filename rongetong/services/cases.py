@@ -1,0 +1,237 @@
+"""Case use cases: file a case, and every action staff and citizens take on it.
+
+Each public function is one unit of work: it loads the case (locked), checks the caller's
+``version`` if given, applies the domain rule, writes the timeline and outbox rows and commits once.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..domain import lifecycle, sla
+from ..domain.errors import NotFound, RuleViolation, VersionConflict
+from ..domain.lifecycle import SYSTEM, Action, Actor, State
+from ..extensions import db
+from ..models import Case, Rating, User
+from ..models.types import utcnow
+from . import outbox
+from .workflow import (assign_lead, clear_unit, load_case, new_tracking_code, time_limits, transition,
+                       unit_by_code, working_calendar)
+
+CHANNELS = ("wechat", "grid", "hotline", "police110", "road_chief", "media", "open311")
+
+
+def file_case(*, description: str, actor: Actor, channel: str, lat: float | None = None,
+              lng: float | None = None, address: str | None = None, reporter_name: str | None = None,
+              reporter_phone: str | None = None, external_ref: str | None = None) -> Case:
+    """受理: commit the case and the routing task in one transaction; routing runs on ``dispatch``."""
+    case = Case(tracking_code=new_tracking_code(), status=State.SUBMITTED.value, description=description,
+                channel=channel, lat=lat, lng=lng, address=address, reporter_name=reporter_name,
+                reporter_phone=reporter_phone, reporter_id=actor.user_id, external_ref=external_ref)
+    db.session.add(case)
+    case.timeline.append(_submit_entry(case, actor))
+    db.session.flush()
+    outbox.enqueue("dispatch.route_case", case_id=case.id)
+    outbox.commit()
+    return case
+
+
+def _submit_entry(case: Case, actor: Actor):
+    from ..models import TimelineEntry
+    return TimelineEntry(actor_id=actor.user_id, actor_name=actor.name, actor_role=actor.role.value,
+                         action=Action.SUBMIT.value, from_status=None, to_status=State.SUBMITTED.value,
+                         note=f"渠道：{case.channel}")
+
+
+def perform(case_id: int, action: str, actor: Actor, *, version: int | None = None, **params) -> Case:
+    """Run one staff action on a case as a single unit of work."""
+    case = load_case(case_id, for_update=True)
+    if case is None:
+        outbox.rollback()
+        raise NotFound("诉求件不存在")
+    if version is not None and version != case.version:
+        outbox.rollback()
+        raise VersionConflict(f"诉求件已被他人更新（当前版本 {case.version}），请刷新后重试",
+                              details={"current_version": case.version})
+    try:
+        ACTIONS[action](case, actor, **params)
+        outbox.commit()
+    except StaleDataError as exc:
+        outbox.rollback()
+        raise VersionConflict("诉求件已被他人同时更新，请刷新后重试") from exc
+    except Exception:
+        outbox.rollback()
+        raise
+    return case
+
+
+# --- staff actions ---------------------------------------------------------------------------
+
+def dispatch(case: Case, actor: Actor, *, department: str, assisting: list[str] = (),
+             reason: str | None = None) -> None:
+    """Manual dispatch or re-dispatch by the command centre; a correction of the route is recorded."""
+    unit, helpers = _units(department, assisting)
+    previous = case.unit.code if case.unit else (case.routing or {}).get("unit")
+    transition(case, Action.DISPATCH, actor, note=reason or f"派遣至{unit.name}",
+               data={"department": unit.code, "assisting": [h.code for h in helpers], "previous": previous})
+    assign_lead(case, unit, assisting=helpers)
+
+
+def accept(case: Case, actor: Actor) -> None:
+    transition(case, Action.ACCEPT, actor, note="签收")
+    case.accepted_at = utcnow()
+
+
+def return_case(case: Case, actor: Actor, *, reason: str) -> None:
+    """退单: back to the command centre, within the return window; a second return goes to review."""
+    now = utcnow()
+    sla.check_return_window(case.return_due, now)
+    wrong_unit = case.unit.code if case.unit else None
+    transition(case, Action.RETURN, actor, note=reason, data={"wrong_unit": wrong_unit, "routing_feedback": True})
+    case.return_count += 1
+    clear_unit(case, now)
+    follow_up = lifecycle.after_return(case.return_count)
+    if follow_up:
+        transition(case, follow_up, SYSTEM, note=f"第 {case.return_count} 次退单，自动提交一级研判")
+
+
+def extend(case: Case, actor: Actor, *, working_days: int, reason: str) -> None:
+    """申请延期: the handler asks, the dispatcher approves or denies."""
+    if case.pending_extension_days:
+        raise RuleViolation("已有待审批的延期申请")
+    sla.check_extension(time_limits(case), working_days, case.extension_count)
+    transition(case, Action.EXTEND, actor, note=reason, data={"working_days": working_days})
+    case.pending_extension_days = working_days
+
+
+def approve_extension(case: Case, actor: Actor, *, reason: str | None = None) -> None:
+    days = _pending_extension(case)
+    due = sla.extended_due(time_limits(case), case.resolve_due, days, case.extension_count, working_calendar())
+    transition(case, Action.APPROVE_EXTENSION, actor, note=reason or f"同意延期 {days} 个工作日",
+               data={"working_days": days, "resolve_due": due.isoformat()})
+    case.resolve_due, case.extension_count, case.pending_extension_days = due, case.extension_count + 1, None
+    for assignment in case.assignments:
+        if assignment.status == "open":
+            assignment.due_at = due
+
+
+def deny_extension(case: Case, actor: Actor, *, reason: str) -> None:
+    days = _pending_extension(case)
+    transition(case, Action.DENY_EXTENSION, actor, note=reason, data={"working_days": days})
+    case.pending_extension_days = None
+
+
+def escalate(case: Case, actor: Actor, *, reason: str) -> None:
+    """申请研判: to the first-level review panel."""
+    transition(case, Action.ESCALATE, actor, note=reason)
+
+
+def resolve(case: Case, actor: Actor, *, result: str) -> None:
+    """办结: the result goes to the citizen, who may rate it."""
+    transition(case, Action.RESOLVE, actor, note=result)
+    _mark_resolved(case, result)
+
+
+def reject(case: Case, actor: Actor, *, reason: str) -> None:
+    """不予受理, with the reason the citizen will see."""
+    transition(case, Action.REJECT, actor, note=reason)
+    case.closed_at = utcnow()
+
+
+def decide(case: Case, actor: Actor, *, decision: str, reason: str, department: str | None = None,
+           assisting: list[str] = (), result: str | None = None) -> None:
+    """A review panel's decision (研判结论): assign, escalate, reject or resolve."""
+    action = lifecycle.DECISIONS[decision]
+    if action is Action.DECIDE_ASSIGN and not department:
+        raise RuleViolation("交办决定须指定主办单位（department）")
+    units = _units(department, assisting) if action is Action.DECIDE_ASSIGN else None
+    transition(case, action, actor, note=reason,
+               data={"decision": decision, "department": department, "assisting": list(assisting)})
+    if units:
+        assign_lead(case, units[0], assisting=units[1])
+    elif action is Action.DECIDE_RESOLVE:
+        _mark_resolved(case, result or reason)
+    elif action is Action.DECIDE_REJECT:
+        case.closed_at = utcnow()
+
+
+# --- citizen actions -------------------------------------------------------------------------
+
+def rate(case: Case, *, rating: str, comment: str | None = None, actor: Actor = lifecycle.CITIZEN,
+         source: str = "citizen") -> Case:
+    """满意/基本满意 close the case; 不满意 sends it back to the same unit (重办), twice → review."""
+    action, follow_up = lifecycle.rating_action(rating, case.dissatisfied_count)
+    transition(case, action, actor, note=comment, data={"rating": rating, "source": source})
+    case.ratings.append(Rating(rating=rating, comment=comment, source=source, by_user_id=actor.user_id))
+    if action is Action.CLOSE:
+        case.closed_at = utcnow()
+        return case
+    case.dissatisfied_count += 1
+    case.rework, case.resolved_at, case.result = True, None, None
+    if case.unit is not None:
+        assign_lead(case, case.unit)
+    if follow_up:
+        transition(case, follow_up, SYSTEM, note=f"第 {case.dissatisfied_count} 次不满意，自动提交一级研判")
+    return case
+
+
+def rate_case(case_id: int, **kwargs) -> Case:
+    case = load_case(case_id, for_update=True)
+    if case is None:
+        raise NotFound("诉求件不存在")
+    try:
+        rate(case, **kwargs)
+        outbox.commit()
+    except Exception:
+        outbox.rollback()
+        raise
+    return case
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _units(department: str, assisting: list[str]):
+    unit = unit_by_code(department)
+    if unit is None:
+        raise RuleViolation(f"未知单位：{department}", details={"field": "department"})
+    helpers = []
+    for code in assisting:
+        helper = unit_by_code(code)
+        if helper is None:
+            raise RuleViolation(f"未知单位：{code}", details={"field": "assisting"})
+        helpers.append(helper)
+    return unit, helpers
+
+
+def _pending_extension(case: Case) -> int:
+    if not case.pending_extension_days:
+        raise RuleViolation("没有待审批的延期申请")
+    return case.pending_extension_days
+
+
+def _mark_resolved(case: Case, result: str) -> None:
+    now = utcnow()
+    case.result, case.resolved_at = result, now
+    for assignment in case.assignments:
+        if assignment.status == "open":
+            assignment.status, assignment.done_at = "done", now
+    outbox.enqueue("notify.case_resolved", case_id=case.id)
+
+
+def actor_for(user: User) -> Actor:
+    return Actor(role=lifecycle.Role(user.role), name=user.display_name, user_id=user.id, unit_id=user.unit_id)
+
+
+ACTIONS: dict[str, Callable] = {
+    "dispatch": dispatch,
+    "accept": accept,
+    "return": return_case,
+    "extend": extend,
+    "approve_extension": approve_extension,
+    "deny_extension": deny_extension,
+    "escalate": escalate,
+    "resolve": resolve,
+    "reject": reject,
+    "decide": decide,
+}

@@ -1,0 +1,88 @@
+"""Read side: case lists and case look-ups, filtered by what the viewer may see."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..domain.errors import NotFound
+from ..domain.lifecycle import Actor, Role
+from ..extensions import db
+from ..models import Assignment, Case, Grid, Town, Unit, User
+from ..models.types import utcnow
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    status: str | None = None
+    department: str | None = None
+    town: str | None = None
+    channel: str | None = None
+    overdue: bool | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+def visible_cases(actor: Actor) -> Select:
+    """Cases the actor may see: a handler its own unit's, a grid worker its own and its grid's."""
+    query = select(Case)
+    if actor.role is Role.HANDLER:
+        assisting = select(Assignment.case_id).where(Assignment.unit_id == actor.unit_id,
+                                                     Assignment.status == "open")
+        query = query.where(or_(Case.unit_id == actor.unit_id, Case.id.in_(assisting)))
+    elif actor.role is Role.GRID_WORKER:
+        grid_id = db.session.scalar(select(User.grid_id).where(User.id == actor.user_id))
+        query = query.where(or_(Case.reporter_id == actor.user_id,
+                                Case.grid_id == grid_id if grid_id else false()))
+    elif actor.role in (Role.CITIZEN, Role.SYSTEM):
+        query = query.where(false())
+    return query
+
+
+def list_cases(actor: Actor, filters: CaseFilters) -> tuple[list[Case], int]:
+    query = visible_cases(actor)
+    if filters.status:
+        query = query.where(Case.status.in_(filters.status.split(",")))
+    if filters.department:
+        query = query.where(Case.unit_id.in_(select(Unit.id).where(Unit.code == filters.department)))
+    if filters.town:
+        query = query.where(Case.town_id.in_(select(Town.id).where(Town.code == filters.town)))
+    if filters.channel:
+        query = query.where(Case.channel == filters.channel)
+    if filters.overdue is not None:
+        overdue = Case.is_overdue(utcnow())
+        query = query.where(overdue if filters.overdue else ~overdue)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    items = db.session.scalars(
+        query.options(*_case_loads()).order_by(Case.created_at.desc(), Case.id.desc())
+        .limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
+    ).all()
+    return list(items), total
+
+
+def get_case(actor: Actor, case_id: int) -> Case:
+    """A case the actor may see; one it may not see is reported exactly like a missing one."""
+    case = db.session.scalar(visible_cases(actor).where(Case.id == case_id).options(
+        *_case_loads(), selectinload(Case.timeline)))
+    if case is None:
+        raise NotFound("诉求件不存在")
+    return case
+
+
+def find_by_tracking_code(tracking_code: str, phone_last4: str) -> Case:
+    """The citizen's look-up: a wrong phone answers exactly like an unknown code."""
+    case = db.session.scalar(select(Case).where(Case.tracking_code == tracking_code.strip().upper()))
+    if case is None or not case.reporter_phone or not phone_last4 \
+            or case.reporter_phone[-4:] != phone_last4:
+        raise NotFound("未找到该诉求件，请核对查询码和手机号后四位")
+    return case
+
+
+def grids() -> list[Grid]:
+    return list(db.session.scalars(select(Grid).options(selectinload(Grid.town)).order_by(Grid.code)))
+
+
+def _case_loads():
+    return (selectinload(Case.town), selectinload(Case.grid), selectinload(Case.major),
+            selectinload(Case.minor), selectinload(Case.unit), selectinload(Case.ratings))

@@ -1,0 +1,87 @@
+"""The building blocks every case use case shares: load, authorise and record a transition,
+hand the case to a unit with its deadlines."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..domain.calendar import WorkingCalendar
+from ..domain.lifecycle import Action, Actor, authorize
+from ..domain.sla import TimeLimits, deadlines_for
+from ..extensions import db
+from ..models import Assignment, Case, TimelineEntry, Unit
+from ..models.types import utcnow
+
+# Unambiguous upper-case letters and digits: easy to read out over the phone, ~52 bits of randomness.
+_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def new_tracking_code() -> str:
+    return "RE" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
+
+
+def working_calendar() -> WorkingCalendar:
+    return current_app.extensions["rongetong.calendar"]
+
+
+def load_case(case_id: int, *, for_update: bool = False) -> Case | None:
+    query = select(Case).where(Case.id == case_id)
+    if for_update:
+        # Serialises concurrent workers on PostgreSQL; SQLite has one writer anyway.
+        query = query.with_for_update()
+    return db.session.scalar(query)
+
+
+def time_limits(case: Case) -> TimeLimits:
+    minor = case.minor
+    if minor is None:
+        return TimeLimits.for_category(urgent=case.urgent)
+    return TimeLimits.for_category(urgent=minor.urgent, accept_minutes=minor.accept_minutes,
+                                   resolve_days=minor.resolve_days, resolve_hours=minor.resolve_hours)
+
+
+def transition(case: Case, action: Action, actor: Actor, *, note: str | None = None,
+               data: dict | None = None, at: datetime | None = None) -> TimelineEntry:
+    """Apply one state-machine step to the case and write its timeline entry."""
+    step = authorize(case.status, action, actor, case.unit_id)
+    entry = TimelineEntry(at=at or utcnow(), actor_id=actor.user_id, actor_name=actor.name,
+                          actor_role=actor.role.value, action=action.value, from_status=case.status,
+                          to_status=step.target.value, note=note, data=data)
+    case.timeline.append(entry)
+    case.status = step.target.value
+    return entry
+
+
+def assign_lead(case: Case, unit: Unit, *, assisting: list[Unit] = (), at: datetime | None = None) -> None:
+    """Dispatch to a lead unit (主办) and optional assisting units (协办); deadlines start now."""
+    now = at or utcnow()
+    withdraw_assignments(case, now)
+    due = deadlines_for(time_limits(case), now, working_calendar())
+    case.unit, case.unit_id = unit, unit.id  # the id now: authorisation reads it before any flush
+    case.dispatched_at, case.accepted_at = now, None
+    case.accept_due, case.return_due, case.resolve_due = due.accept_due, due.return_due, due.resolve_due
+    case.assignments.append(Assignment(unit=unit, role="lead", due_at=due.resolve_due, created_at=now))
+    for helper in assisting:
+        if helper.id != unit.id:
+            case.assignments.append(Assignment(unit=helper, role="assist", due_at=due.resolve_due, created_at=now))
+
+
+def withdraw_assignments(case: Case, at: datetime) -> None:
+    for assignment in case.assignments:
+        if assignment.status == "open":
+            assignment.status, assignment.done_at = "withdrawn", at
+
+
+def clear_unit(case: Case, at: datetime) -> None:
+    """The case leaves its unit (returned to the command centre): its deadlines stop."""
+    withdraw_assignments(case, at)
+    case.unit, case.unit_id = None, None
+    case.accept_due = case.return_due = case.resolve_due = None
+
+
+def unit_by_code(code: str) -> Unit | None:
+    return db.session.scalar(select(Unit).where(Unit.code == code))
+

@@ -1,0 +1,29 @@
+import pytest
+
+from tests.factories import INSIDE, RUBBISH
+
+
+@pytest.fixture()
+def file_case(client, login):
+    """File a case through the API (routing runs in-process) and return its JSON."""
+    def _file(description=RUBBISH, where=INSIDE, username="gridworker", **extra):
+        response = client.post("/api/v1/cases", json={"description": description, **where, **extra},
+                               headers=login(username))
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+    return _file
+
+
+@pytest.fixture()
+def act(client, login):
+    """``act(case, "accept", "handler-huanwei", version=…)`` → the response."""
+    def _act(case, action, username, **body):
+        return client.post(f"/api/v1/cases/{case['id']}/{action}", json=body, headers=login(username))
+    return _act
+
+
+@pytest.fixture()
+def read(client, login):
+    def _read(case, username="dispatcher"):
+        return client.get(f"/api/v1/cases/{case['id']}", headers=login(username)).get_json()
+    return _read

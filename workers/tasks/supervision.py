@@ -1,0 +1,9 @@
+"""Queue ``supervision``: the periodic overdue sweep (督办)."""
+from celery import shared_task
+
+from rongetong.services import supervision
+
+
+@shared_task(name="supervision.sweep_overdue", acks_late=True)
+def sweep_overdue() -> int:
+    return supervision.sweep_overdue()
