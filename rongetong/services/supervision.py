@@ -27,10 +27,10 @@ def sweep_overdue(now: datetime | None = None) -> int:
         ["case_id", "unit_id", "deadline_kind", "deadline_at", "status", "opened_at"],
         select(candidates.c.case_id, candidates.c.unit_id, candidates.c.kind, candidates.c.due,
                literal("open"), literal(now, SupervisionRecord.opened_at.type)),
-    )
-    result = db.session.execute(statement)
+    ).returning(SupervisionRecord.id)
+    opened = db.session.execute(statement).scalars().all()
     db.session.commit()
-    return result.rowcount
+    return len(opened)
 
 
 def _passed(kind: str, due_column, state_condition, now: datetime):
