@@ -47,10 +47,12 @@ def celery_settings(redis_url: str | None, eager: bool) -> dict:
         "broker_transport_options": {"visibility_timeout": 3600},
         "task_default_queue": "dispatch",
         "task_routes": {f"{queue}.*": {"queue": queue} for queue in QUEUES},
-        "include": ["workers.tasks.dispatch", "workers.tasks.supervision", "workers.tasks.notify"],
+        "include": [f"workers.tasks.{queue}" for queue in QUEUES],
         "beat_schedule": {
             "outbox-relay": {"task": "dispatch.relay_outbox", "schedule": 30.0},
             "overdue-sweep": {"task": "supervision.sweep_overdue", "schedule": 60.0},
+            "reminder-sweep": {"task": "notify.sweep_reminders", "schedule": 60.0},
+            "auto-escalation": {"task": "review_l1.escalate_long_overdue", "schedule": 300.0},
         },
         "timezone": "Asia/Shanghai",
     }
@@ -70,6 +72,10 @@ class Config:
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "rongetong-demo")
     # Routing below this confidence goes to the dispatcher's triage queue.
     ROUTING_MIN_CONFIDENCE = float(os.environ.get("ROUTING_MIN_CONFIDENCE", "0.35"))
+    # An open case late by more than this many working hours goes to first-level review by itself.
+    AUTO_ESCALATE_OVERDUE_WORKING_HOURS = float(os.environ.get("AUTO_ESCALATE_OVERDUE_WORKING_HOURS", "15"))
+    # A case still `submitted` this long after filing is routed again (its message was lost).
+    ROUTING_STUCK_AFTER_SECONDS = int(os.environ.get("ROUTING_STUCK_AFTER_SECONDS", "60"))
     JSON_AS_ASCII = False
     TESTING = False
 

@@ -26,6 +26,27 @@ def register(app: Flask) -> None:
         for username, role in demo_logins():
             click.echo(f"  {username:<28} {role}")
 
+    @app.cli.command("due-date")
+    @click.option("--start", required=True, help='The start moment in local time, e.g. "2026-09-30 16:00".')
+    @click.option("--working-days", type=click.IntRange(min=0), help="N working days (same clock time on day N).")
+    @click.option("--working-hours", type=click.FloatRange(min=0), help="N working hours.")
+    def due_date_command(start: str, working_days: int | None, working_hours: float | None) -> None:
+        """Print the due moment of a time limit on the working-time calendar (to check a rule)."""
+        from datetime import datetime
+
+        if (working_days is None) == (working_hours is None):
+            raise click.UsageError("give exactly one of --working-days and --working-hours")
+        calendar = app.extensions["rongetong.calendar"]
+        try:
+            moment = datetime.fromisoformat(start)
+        except ValueError as exc:
+            raise click.BadParameter(f"not a date and time: {start!r}", param_hint="--start") from exc
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=calendar.tz)
+        due = (calendar.add_working_days(moment, working_days) if working_days is not None
+               else calendar.add_working_hours(moment, working_hours))
+        click.echo(due.strftime("%Y-%m-%d %H:%M %a") + f" ({due.isoformat()})")
+
     @app.cli.command("sweep-overdue")
     def sweep_overdue_command() -> None:
         """Open supervision records for every deadline passed (what celery beat runs every minute)."""

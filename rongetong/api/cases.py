@@ -5,7 +5,7 @@ from ..services import cases as case_service
 from ..services.queries import CaseFilters, get_case, list_cases
 from . import bp
 from .auth import current_actor, json_body, roles_required
-from .errors import ApiError
+from .paging import bool_arg, page_args
 from .schemas import ACTION_BODIES, CaseCreate
 from .serializers import case_json, page_json
 
@@ -29,14 +29,15 @@ def create_case():
 @roles_required()
 def cases_index():
     """List the cases the caller may see, newest first, with filters and paging."""
+    page, per_page = page_args()
     filters = CaseFilters(
         status=request.args.get("status") or None,
         department=request.args.get("department") or None,
         town=request.args.get("town") or None,
         channel=request.args.get("channel") or None,
-        overdue=_bool_arg("overdue"),
-        page=_int_arg("page", 1, 1, 100_000),
-        per_page=_int_arg("per_page", 20, 1, 200),
+        overdue=bool_arg("overdue"),
+        page=page,
+        per_page=per_page,
     )
     actor = current_actor()
     items, total = list_cases(actor, filters)
@@ -66,22 +67,3 @@ def case_action(case_id: int, action: str):
     case = case_service.perform(case_id, action, actor, version=version, **params)
     return jsonify(case_json(case, viewer=actor))
 
-
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise ApiError(422, f"参数 {name} 须为 {low} 到 {high} 之间的整数", "validation_error")
-    return int(raw)
-
-
-def _bool_arg(name: str) -> bool | None:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return None
-    if raw.lower() in ("1", "true", "yes"):
-        return True
-    if raw.lower() in ("0", "false", "no"):
-        return False
-    raise ApiError(422, f"参数 {name} 须为 true 或 false", "validation_error")

@@ -4,6 +4,7 @@ The same models feed the OpenAPI document.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -88,23 +89,48 @@ class RejectRequest(ActionBody):
     reason: Reason
 
 
-class DispatchRequest(ActionBody):
+class AssistTask(Body):
+    """An assisting unit's task (协办分工); a plain unit code is accepted too."""
+    unit: Code
+    task: Reason | None = None
+    working_days: Annotated[int, Field(ge=1, le=30)] | None = None
+
+
+def _tasks(value: list) -> list:
+    tasks = [{"unit": item} if isinstance(item, str) else item for item in value]
+    seen, distinct = set(), []
+    for task in tasks:
+        code = task.unit if isinstance(task, AssistTask) else task.get("unit")
+        if code not in seen:
+            seen.add(code)
+            distinct.append(task)
+    return distinct
+
+
+class SplitsWork(ActionBody):
+    """A body that may split the work among assisting units."""
+    assisting: list[AssistTask] = Field(default_factory=list, max_length=10)
+
+    @field_validator("assisting", mode="before")
+    @classmethod
+    def _one_task_per_unit(cls, value):
+        return _tasks(value or [])
+
+
+class DispatchRequest(SplitsWork):
     department: Code
-    assisting: list[Code] = Field(default_factory=list, max_length=10)
     reason: Reason | None = None
 
 
-class DecideRequest(ActionBody):
+class DecideRequest(SplitsWork):
     decision: Literal["assign", "escalate", "reject", "resolve"]
     reason: Reason
     department: Code | None = None
-    assisting: list[Code] = Field(default_factory=list, max_length=10)
     result: Reason | None = None
 
-    @field_validator("assisting")
-    @classmethod
-    def _distinct(cls, value: list[str]) -> list[str]:
-        return list(dict.fromkeys(value))
+
+class AssistDoneRequest(ActionBody):
+    result: Reason
 
 
 # One body model per case action, in the order the API documents them.
@@ -112,6 +138,7 @@ ACTION_BODIES: dict[str, type[ActionBody]] = {
     "accept": AcceptRequest,
     "return": ReturnRequest,
     "resolve": ResolveRequest,
+    "assist_done": AssistDoneRequest,
     "extend": ExtendRequest,
     "approve_extension": ApproveExtensionRequest,
     "deny_extension": DenyExtensionRequest,
@@ -120,3 +147,23 @@ ACTION_BODIES: dict[str, type[ActionBody]] = {
     "decide": DecideRequest,
     "reject": RejectRequest,
 }
+
+
+class MeetingCreate(Body):
+    level: Literal[1, 2] | None = None
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    held_at: datetime
+    attendees: list[Annotated[str, StringConstraints(min_length=1, max_length=80)]] = Field(min_length=1, max_length=50)
+    case_ids: list[int] = Field(default_factory=list, max_length=200)
+    minutes: Annotated[str, StringConstraints(max_length=20000)] | None = None
+
+    @field_validator("held_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("held_at needs a time zone, e.g. 2026-11-25T09:00:00+08:00")
+        return value
+
+
+class SupervisionNote(Body):
+    note: Reason | None = None

@@ -204,6 +204,26 @@ class WorkingCalendar:
         """Working hours from ``start`` to ``end``; negative when ``end`` is before ``start``."""
         return self.working_minutes_between(start, end) / 60
 
+    def earliest_moment_within(self, end: datetime, minutes: float) -> datetime:
+        """The earliest moment ``m`` with at most ``minutes`` working minutes from ``m`` to ``end``.
+
+        A deadline before this moment is more than ``minutes`` late at ``end`` — which turns
+        "overdue by more than N working hours" into a plain comparison a database can index.
+        """
+        end = self._localize(end)
+        if minutes < 0 or not math.isfinite(minutes):
+            raise ValueError(f"minutes must be a finite number >= 0, got {minutes!r}")
+        # Working minutes to ``end`` only shrink as the start moves later: bisect to the second.
+        low = end - timedelta(days=minutes / max(self.minutes_per_day, 1) * 7 / 5 + _MAX_DAYS_WITHOUT_WORK)
+        high = end
+        while high - low > timedelta(seconds=1):
+            middle = low + (high - low) / 2
+            if self.working_minutes_between(middle, end) > minutes:
+                low = middle
+            else:
+                high = middle
+        return high.replace(microsecond=0) if high.microsecond else high
+
     # -- helpers ---------------------------------------------------------------------------
 
     def _localize(self, moment: datetime) -> datetime:

@@ -58,6 +58,7 @@ class Action(StrEnum):
     DENY_EXTENSION = "deny_extension"
     ESCALATE = "escalate"             # 申请研判 / automatic escalation
     RESOLVE = "resolve"               # 办结
+    ASSIST_DONE = "assist_done"       # an assisting unit (协办单位) finished its task
     DECIDE_ASSIGN = "decide_assign"
     DECIDE_ESCALATE = "decide_escalate"
     DECIDE_REJECT = "decide_reject"
@@ -118,6 +119,7 @@ TRANSITIONS: dict[tuple[State, Action], Transition] = {
         _t(S.DISPATCHED, A.ACCEPT, S.ACCEPTED, R.HANDLER),
         _t(S.DISPATCHED, A.RETURN, S.TRIAGE, R.HANDLER),
         _t(S.DISPATCHED, A.ESCALATE, S.REVIEW_L1, R.HANDLER, R.DISPATCHER, R.SYSTEM),
+        _t(S.DISPATCHED, A.ASSIST_DONE, S.DISPATCHED, R.HANDLER),
 
         _t(S.ACCEPTED, A.RETURN, S.TRIAGE, R.HANDLER),
         _t(S.ACCEPTED, A.EXTEND, S.ACCEPTED, R.HANDLER),
@@ -125,6 +127,7 @@ TRANSITIONS: dict[tuple[State, Action], Transition] = {
         _t(S.ACCEPTED, A.DENY_EXTENSION, S.ACCEPTED, R.DISPATCHER),
         _t(S.ACCEPTED, A.ESCALATE, S.REVIEW_L1, R.HANDLER, R.SYSTEM),
         _t(S.ACCEPTED, A.RESOLVE, S.RESOLVED, R.HANDLER),
+        _t(S.ACCEPTED, A.ASSIST_DONE, S.ACCEPTED, R.HANDLER),
 
         _t(S.REVIEW_L1, A.DECIDE_ASSIGN, S.DISPATCHED, R.REVIEWER),
         _t(S.REVIEW_L1, A.DECIDE_ESCALATE, S.REVIEW_L2, R.REVIEWER),
@@ -142,11 +145,6 @@ TRANSITIONS: dict[tuple[State, Action], Transition] = {
         _t(S.POLICE, A.POLICE_RETURN, S.TRIAGE, R.SYSTEM),
     )
 }
-
-ACTIONS_NEEDING_REASON = frozenset({A.RETURN, A.EXTEND, A.ESCALATE, A.REJECT, A.DENY_EXTENSION,
-                                    A.DECIDE_ASSIGN, A.DECIDE_ESCALATE, A.DECIDE_REJECT,
-                                    A.DECIDE_RESOLVE})
-
 
 def transition_for(state: State | str, action: Action | str, role: Role | str) -> Transition:
     """The transition ``role`` may make by ``action`` from ``state``, or the reason it may not."""
@@ -172,6 +170,13 @@ def is_open(state: State | str) -> bool:
 def after_return(return_count: int) -> Action | None:
     """A case returned for the second time goes to first-level review automatically."""
     return Action.ESCALATE if return_count >= MAX_RETURNS else None
+
+
+def check_can_resolve(open_assisting_units: list[str]) -> None:
+    """A case split among units resolves when the lead resolves and every assisting task is done."""
+    if open_assisting_units:
+        raise InvalidTransition(f"协办单位任务尚未完成：{'、'.join(open_assisting_units)}",
+                                details={"open_assisting": open_assisting_units})
 
 
 def rating_action(rating: str, dissatisfied_before: int) -> tuple[Action, Action | None]:

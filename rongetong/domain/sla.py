@@ -42,19 +42,29 @@ class Deadlines:
     accept_due: datetime
     return_due: datetime
     resolve_due: datetime
+    accept_remind_at: datetime
+    resolve_remind_at: datetime
 
 
 def deadlines_for(limits: TimeLimits, dispatched_at: datetime, calendar: WorkingCalendar) -> Deadlines:
-    """The deadlines a unit gets when a case is dispatched to it."""
+    """The deadlines a unit gets when a case is dispatched to it, and the 催办 moments before them."""
     if limits.resolve_hours:
         resolve_due = calendar.add_working_hours(dispatched_at, limits.resolve_hours)
     else:
         resolve_due = calendar.add_working_days(dispatched_at, limits.resolve_days or 5)
+    accept_due = calendar.add_working_minutes(dispatched_at, limits.accept_minutes)
     return Deadlines(
-        accept_due=calendar.add_working_minutes(dispatched_at, limits.accept_minutes),
+        accept_due=accept_due,
         return_due=calendar.add_working_days(dispatched_at, limits.return_days),
         resolve_due=resolve_due,
+        accept_remind_at=remind_at(limits, dispatched_at, accept_due, calendar),
+        resolve_remind_at=remind_at(limits, dispatched_at, resolve_due, calendar),
     )
+
+
+def remind_at(limits: TimeLimits, start: datetime, due: datetime, calendar: WorkingCalendar) -> datetime:
+    """The moment ``reminder_fraction`` (80%) of the working time from start to due has passed."""
+    return calendar.add_working_minutes(start, limits.reminder_fraction * calendar.working_minutes_between(start, due))
 
 
 def extended_due(limits: TimeLimits, resolve_due: datetime, days: int, extensions_so_far: int,

@@ -1,9 +1,10 @@
 """SQLAlchemy 2 models, one module per aggregate."""
-from .case import Assignment, Case, Rating, SupervisionRecord, TimelineEntry
+from .case import Assignment, Case, Rating, Reminder, SupervisionAction, SupervisionRecord, TimelineEntry
 from .geo import Grid, Town
 from .org import Unit, User
 from .outbox import OutboxMessage
+from .review import ReviewMeeting
 from .taxonomy import MajorCategory, MinorCategory
 
-__all__ = ["Assignment", "Case", "Grid", "MajorCategory", "MinorCategory", "OutboxMessage", "Rating",
-           "SupervisionRecord", "TimelineEntry", "Town", "Unit", "User"]
+__all__ = ["Assignment", "Case", "Grid", "MajorCategory", "MinorCategory", "OutboxMessage", "Rating", "Reminder",
+           "ReviewMeeting", "SupervisionAction", "SupervisionRecord", "TimelineEntry", "Town", "Unit", "User"]

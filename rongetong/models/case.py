@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, and_, event, or_
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, and_, event, false, or_
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,6 +22,8 @@ class Case(db.Model):
         Index("ix_cases_unit_status", "unit_id", "status"),
         Index("ix_cases_status_resolve_due", "status", "resolve_due"),
         Index("ix_cases_status_accept_due", "status", "accept_due"),
+        Index("ix_cases_status_resolve_remind", "status", "resolve_remind_at"),
+        Index("ix_cases_status_accept_remind", "status", "accept_remind_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,10 +48,14 @@ class Case(db.Model):
     police: Mapped[bool] = mapped_column(default=False)
     urgent: Mapped[bool] = mapped_column(default=False)
     routing: Mapped[dict | None] = mapped_column(JSON)  # the explanation of the last routing
+    route_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when routing was last queued
 
     accept_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
     return_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolve_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 催办 moments: 80% of each limit, in working time.
+    accept_remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolve_remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -137,7 +143,7 @@ class Assignment(db.Model):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)  # the task (分工) or, once done, its result
 
     case: Mapped[Case] = relationship(back_populates="assignments")
     unit: Mapped[Unit] = relationship()
@@ -173,6 +179,38 @@ class SupervisionRecord(db.Model):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     note: Mapped[str | None] = mapped_column(Text)
+    explanation_due: Mapped[bool] = mapped_column(default=False, server_default=false())  # 要求说明, awaiting the unit
 
     case: Mapped[Case] = relationship(back_populates="supervision_records")
     unit: Mapped[Unit | None] = relationship()
+    actions: Mapped[list[SupervisionAction]] = relationship(
+        back_populates="record", order_by="SupervisionAction.id", cascade="all, delete-orphan")
+
+
+class SupervisionAction(db.Model):
+    """What the supervisors and the unit did on a record: 催办, 要求说明, 情况说明, 办结销号."""
+    __tablename__ = "supervision_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("supervision_records.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # remind | demand_explanation | explanation | close
+    note: Mapped[str | None] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    record: Mapped[SupervisionRecord] = relationship(back_populates="actions")
+
+
+class Reminder(db.Model):
+    """催办 sent to a unit at 80% of a limit, once per deadline."""
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("case_id", "deadline_kind", "deadline_at", name="uq_reminder_once_per_deadline"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    deadline_kind: Mapped[str] = mapped_column(String(10))
+    deadline_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

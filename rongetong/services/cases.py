@@ -10,14 +10,14 @@ from collections.abc import Callable
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import lifecycle, sla
-from ..domain.errors import NotFound, RuleViolation, VersionConflict
+from ..domain.errors import ActionForbidden, NotFound, RuleViolation, VersionConflict
 from ..domain.lifecycle import SYSTEM, Action, Actor, State
 from ..extensions import db
-from ..models import Case, Rating, User
+from ..models import Case, Rating, Unit, User
 from ..models.types import utcnow
 from . import outbox
-from .workflow import (assign_lead, clear_unit, load_case, new_tracking_code, time_limits, transition,
-                       unit_by_code, working_calendar)
+from .workflow import (AssistTask, assign_lead, clear_unit, load_case, new_tracking_code, time_limits,
+                       transition, unit_by_code, working_calendar)
 
 CHANNELS = ("wechat", "grid", "hotline", "police110", "road_chief", "media", "open311")
 
@@ -28,7 +28,8 @@ def file_case(*, description: str, actor: Actor, channel: str, lat: float | None
     """受理: commit the case and the routing task in one transaction; routing runs on ``dispatch``."""
     case = Case(tracking_code=new_tracking_code(), status=State.SUBMITTED.value, description=description,
                 channel=channel, lat=lat, lng=lng, address=address, reporter_name=reporter_name,
-                reporter_phone=reporter_phone, reporter_id=actor.user_id, external_ref=external_ref)
+                reporter_phone=reporter_phone, reporter_id=actor.user_id, external_ref=external_ref,
+                route_requested_at=utcnow())
     db.session.add(case)
     case.timeline.append(_submit_entry(case, actor))
     db.session.flush()
@@ -68,14 +69,14 @@ def perform(case_id: int, action: str, actor: Actor, *, version: int | None = No
 
 # --- staff actions ---------------------------------------------------------------------------
 
-def dispatch(case: Case, actor: Actor, *, department: str, assisting: list[str] = (),
+def dispatch(case: Case, actor: Actor, *, department: str, assisting: list[dict] = (),
              reason: str | None = None) -> None:
     """Manual dispatch or re-dispatch by the command centre; a correction of the route is recorded."""
-    unit, helpers = _units(department, assisting)
+    unit, tasks = _units(department, assisting)
     previous = case.unit.code if case.unit else (case.routing or {}).get("unit")
     transition(case, Action.DISPATCH, actor, note=reason or f"派遣至{unit.name}",
-               data={"department": unit.code, "assisting": [h.code for h in helpers], "previous": previous})
-    assign_lead(case, unit, assisting=helpers)
+               data={"department": unit.code, "assisting": [t.unit.code for t in tasks], "previous": previous})
+    assign_lead(case, unit, assisting=tasks)
 
 
 def accept(case: Case, actor: Actor) -> None:
@@ -111,6 +112,7 @@ def approve_extension(case: Case, actor: Actor, *, reason: str | None = None) ->
     transition(case, Action.APPROVE_EXTENSION, actor, note=reason or f"同意延期 {days} 个工作日",
                data={"working_days": days, "resolve_due": due.isoformat()})
     case.resolve_due, case.extension_count, case.pending_extension_days = due, case.extension_count + 1, None
+    case.resolve_remind_at = sla.remind_at(time_limits(case), case.dispatched_at, due, working_calendar())
     for assignment in case.assignments:
         if assignment.status == "open":
             assignment.due_at = due
@@ -128,9 +130,20 @@ def escalate(case: Case, actor: Actor, *, reason: str) -> None:
 
 
 def resolve(case: Case, actor: Actor, *, result: str) -> None:
-    """办结: the result goes to the citizen, who may rate it."""
+    """办结: the result goes to the citizen, who may rate it. A split case waits for its assisting units."""
+    lifecycle.check_can_resolve([a.unit.name for a in case.assignments if a.role == "assist" and a.status == "open"])
     transition(case, Action.RESOLVE, actor, note=result)
     _mark_resolved(case, result)
+
+
+def assist_done(case: Case, actor: Actor, *, result: str) -> None:
+    """协办完成: an assisting unit reports its part of a split case done."""
+    task = next((a for a in case.assignments
+                 if a.role == "assist" and a.status == "open" and a.unit_id == actor.unit_id), None)
+    if task is None:
+        raise ActionForbidden("本单位在此件中没有待完成的协办任务")
+    transition(case, Action.ASSIST_DONE, actor, note=result, data={"unit": task.unit.code})
+    task.status, task.done_at, task.note = "done", utcnow(), result
 
 
 def reject(case: Case, actor: Actor, *, reason: str) -> None:
@@ -140,14 +153,16 @@ def reject(case: Case, actor: Actor, *, reason: str) -> None:
 
 
 def decide(case: Case, actor: Actor, *, decision: str, reason: str, department: str | None = None,
-           assisting: list[str] = (), result: str | None = None) -> None:
-    """A review panel's decision (研判结论): assign, escalate, reject or resolve."""
+           assisting: list[dict] = (), result: str | None = None) -> None:
+    """A review panel's decision (研判结论): assign (split among a lead and assisting units),
+    escalate, reject or resolve."""
     action = lifecycle.DECISIONS[decision]
     if action is Action.DECIDE_ASSIGN and not department:
         raise RuleViolation("交办决定须指定主办单位（department）")
     units = _units(department, assisting) if action is Action.DECIDE_ASSIGN else None
     transition(case, action, actor, note=reason,
-               data={"decision": decision, "department": department, "assisting": list(assisting)})
+               data={"decision": decision, "department": department,
+                     "assisting": [t.unit.code for t in units[1]] if units else []})
     if units:
         assign_lead(case, units[0], assisting=units[1])
     elif action is Action.DECIDE_RESOLVE:
@@ -191,17 +206,19 @@ def rate_case(case_id: int, **kwargs) -> Case:
 
 # --- helpers ---------------------------------------------------------------------------------
 
-def _units(department: str, assisting: list[str]):
+def _units(department: str, assisting: list[dict]) -> tuple[Unit, list[AssistTask]]:
+    """The lead unit and the assisting tasks (协办分工), each unit known and distinct from the lead."""
     unit = unit_by_code(department)
     if unit is None:
         raise RuleViolation(f"未知单位：{department}", details={"field": "department"})
-    helpers = []
-    for code in assisting:
-        helper = unit_by_code(code)
+    tasks = []
+    for item in assisting:
+        helper = unit_by_code(item["unit"])
         if helper is None:
-            raise RuleViolation(f"未知单位：{code}", details={"field": "assisting"})
-        helpers.append(helper)
-    return unit, helpers
+            raise RuleViolation(f"未知单位：{item['unit']}", details={"field": "assisting"})
+        if helper.id != unit.id:
+            tasks.append(AssistTask(helper, item.get("task"), item.get("working_days")))
+    return unit, tasks
 
 
 def _pending_extension(case: Case) -> int:
@@ -232,6 +249,7 @@ ACTIONS: dict[str, Callable] = {
     "deny_extension": deny_extension,
     "escalate": escalate,
     "resolve": resolve,
+    "assist_done": assist_done,
     "reject": reject,
     "decide": decide,
 }

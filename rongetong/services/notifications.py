@@ -1,18 +1,28 @@
-"""Messages to citizens. The sink is the log in the embedded default; an SMS or WeChat gateway
-plugs in behind ``send``."""
+"""Messages to citizens, units, review panels and supervisors.
+
+The sink is the log in the embedded default; an SMS or WeChat gateway plugs in behind ``send``.
+Each function is safe to run twice: what was already sent is not sent again.
+"""
 from __future__ import annotations
 
 import logging
 
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
 from ..domain.privacy import mask_phone
 from ..extensions import db
-from ..models import Case
+from ..models import Case, Reminder, SupervisionRecord
+from ..models.types import utcnow
 
 log = logging.getLogger("rongetong.notifications")
 
+LEVEL_NAMES = {1: "一级研判专家组", 2: "二级研判领导小组"}
+KIND_NAMES = {"accept": "签收", "resolve": "办结"}
 
-def send(phone: str, text: str) -> None:
-    log.info("notify %s: %s", mask_phone(phone), text)
+
+def send(recipient: str, text: str) -> None:
+    log.info("notify %s: %s", recipient, text)
 
 
 def case_resolved(case_id: int) -> bool:
@@ -21,6 +31,49 @@ def case_resolved(case_id: int) -> bool:
     if case is None or case.status != "resolved" or not case.reporter_phone:
         return False
     unit = case.unit.name if case.unit else "承办单位"
-    send(case.reporter_phone, f"【融e通】您反映的问题（查询码 {case.tracking_code}）已由{unit}办结，"
-                              f"请在公众号中查看结果并评价。")
+    send(mask_phone(case.reporter_phone), f"【融e通】您反映的问题（查询码 {case.tracking_code}）已由{unit}办结，"
+                                          f"请在公众号中查看结果并评价。")
+    return True
+
+
+def review_entered(case_id: int, level: int) -> bool:
+    """Put a case on the review panel's agenda (一级/二级研判)."""
+    case = db.session.get(Case, case_id)
+    if case is None or case.status != f"review_l{level}":
+        return False
+    send(LEVEL_NAMES[level], f"诉求件 {case.tracking_code} 已提交{LEVEL_NAMES[level][:4]}，请安排研判。")
+    return True
+
+
+def send_reminders(ids: list[int]) -> int:
+    """催办: tell each unit which of its cases near their deadlines; marks them sent exactly once."""
+    sent = db.session.scalars(
+        update(Reminder).where(Reminder.id.in_(ids), Reminder.sent_at.is_(None))
+        .values(sent_at=utcnow()).returning(Reminder.id)).all()
+    db.session.commit()
+    for reminder in db.session.scalars(select(Reminder).where(Reminder.id.in_(sent))):
+        case = db.session.get(Case, reminder.case_id)
+        unit = case.unit.name if case.unit else "承办单位"
+        send(unit, f"【催办】诉求件 {case.tracking_code} 距{KIND_NAMES[reminder.deadline_kind]}时限不足 20%，请抓紧办理。")
+    return len(sent)
+
+
+def supervision_opened(ids: list[int]) -> int:
+    """Tell the supervision account (纪委监委督查) which deadlines have just passed."""
+    records = db.session.scalars(select(SupervisionRecord).where(SupervisionRecord.id.in_(ids))
+                                 .options(selectinload(SupervisionRecord.case))).all()
+    if records:
+        codes = "、".join(r.case.tracking_code for r in records[:10])
+        more = f"等 {len(records)} 件" if len(records) > 10 else ""
+        send("督办账号", f"【超期督办】{codes}{more}已超期，已自动生成督办记录。")
+    return len(records)
+
+
+def supervision_action(record_id: int, kind: str) -> bool:
+    record = db.session.get(SupervisionRecord, record_id)
+    if record is None or record.status != "open":
+        return False
+    unit = record.unit.name if record.unit else "承办单位"
+    text = "请立即办理" if kind == "remind" else "请于 1 个工作日内书面说明超期原因"
+    send(unit, f"【督办】诉求件 {record.case.tracking_code} 已超期，{text}。")
     return True

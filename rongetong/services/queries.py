@@ -28,8 +28,9 @@ def visible_cases(actor: Actor) -> Select:
     """Cases the actor may see: a handler its own unit's, a grid worker its own and its grid's."""
     query = select(Case)
     if actor.role is Role.HANDLER:
+        # Cases it assists (协办) stay visible after its part is done; withdrawn shares do not.
         assisting = select(Assignment.case_id).where(Assignment.unit_id == actor.unit_id,
-                                                     Assignment.status == "open")
+                                                     Assignment.status.in_(("open", "done")))
         query = query.where(or_(Case.unit_id == actor.unit_id, Case.id.in_(assisting)))
     elif actor.role is Role.GRID_WORKER:
         grid_id = db.session.scalar(select(User.grid_id).where(User.id == actor.user_id))

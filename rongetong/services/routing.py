@@ -1,7 +1,7 @@
 """智能派遣 as a use case: build the in-memory router from the database and route a filed case."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from ..domain.lifecycle import SYSTEM, Action
 from ..domain.routing import CategoryRule, GridArea, Outcome, RouteDecision, Router
 from ..extensions import db
 from ..models import Case, Grid, MinorCategory, Unit
+from ..models.types import utcnow
 from . import outbox
 from .workflow import assign_lead, load_case, transition
 
@@ -72,6 +73,23 @@ def route_case(case_id: int) -> str | None:
     apply_decision(case, decision)
     outbox.commit()
     return decision.outcome.value
+
+
+def requeue_stuck(now: datetime | None = None, limit: int = 500) -> int:
+    """Queue routing again for cases still ``submitted`` long after it was queued.
+
+    The database, not the broker, says what is left to do: a message lost with a killed worker
+    or a flushed Redis is replaced here. Running the route task twice is harmless.
+    """
+    now = now or utcnow()
+    cutoff = now - timedelta(seconds=current_app.config["ROUTING_STUCK_AFTER_SECONDS"])
+    stuck = db.session.scalars(select(Case).where(
+        Case.status == "submitted", Case.route_requested_at < cutoff).order_by(Case.id).limit(limit)).all()
+    for case in stuck:
+        case.route_requested_at = now
+        outbox.enqueue("dispatch.route_case", case_id=case.id)
+    outbox.commit()
+    return len(stuck)
 
 
 def apply_decision(case: Case, decision: RouteDecision, *, at: datetime | None = None) -> None:

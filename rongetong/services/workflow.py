@@ -3,20 +3,26 @@ hand the case to a unit with its deadlines."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
 
 from ..domain.calendar import WorkingCalendar
-from ..domain.lifecycle import Action, Actor, authorize
+from ..domain.lifecycle import Action, Actor, State, authorize
 from ..domain.sla import TimeLimits, deadlines_for
 from ..extensions import db
 from ..models import Assignment, Case, TimelineEntry, Unit
 from ..models.types import utcnow
+from . import outbox
 
 # Unambiguous upper-case letters and digits: easy to read out over the phone, ~52 bits of randomness.
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+# Entering a review level puts the case on that panel's agenda (a task on its queue).
+REVIEW_QUEUES = {State.REVIEW_L1: "review_l1.case_entered", State.REVIEW_L2: "review_l2.case_entered"}
 
 
 def new_tracking_code() -> str:
@@ -52,21 +58,34 @@ def transition(case: Case, action: Action, actor: Actor, *, note: str | None = N
                           to_status=step.target.value, note=note, data=data)
     case.timeline.append(entry)
     case.status = step.target.value
+    if step.target in REVIEW_QUEUES and case.id is not None:
+        outbox.enqueue(REVIEW_QUEUES[step.target], case_id=case.id)
     return entry
 
 
-def assign_lead(case: Case, unit: Unit, *, assisting: list[Unit] = (), at: datetime | None = None) -> None:
+@dataclass(frozen=True)
+class AssistTask:
+    """An assisting unit's share of a split case (协办分工), with its own deadline if given."""
+    unit: Unit
+    task: str | None = None
+    working_days: int | None = None
+
+
+def assign_lead(case: Case, unit: Unit, *, assisting: list[AssistTask] = (), at: datetime | None = None) -> None:
     """Dispatch to a lead unit (主办) and optional assisting units (协办); deadlines start now."""
     now = at or utcnow()
     withdraw_assignments(case, now)
-    due = deadlines_for(time_limits(case), now, working_calendar())
+    calendar = working_calendar()
+    due = deadlines_for(time_limits(case), now, calendar)
     case.unit, case.unit_id = unit, unit.id  # the id now: authorisation reads it before any flush
     case.dispatched_at, case.accepted_at = now, None
     case.accept_due, case.return_due, case.resolve_due = due.accept_due, due.return_due, due.resolve_due
+    case.accept_remind_at, case.resolve_remind_at = due.accept_remind_at, due.resolve_remind_at
     case.assignments.append(Assignment(unit=unit, role="lead", due_at=due.resolve_due, created_at=now))
-    for helper in assisting:
-        if helper.id != unit.id:
-            case.assignments.append(Assignment(unit=helper, role="assist", due_at=due.resolve_due, created_at=now))
+    for share in assisting:
+        share_due = calendar.add_working_days(now, share.working_days) if share.working_days else due.resolve_due
+        case.assignments.append(Assignment(unit=share.unit, role="assist", due_at=min(share_due, due.resolve_due),
+                                           created_at=now, note=share.task))
 
 
 def withdraw_assignments(case: Case, at: datetime) -> None:
@@ -80,6 +99,7 @@ def clear_unit(case: Case, at: datetime) -> None:
     withdraw_assignments(case, at)
     case.unit, case.unit_id = None, None
     case.accept_due = case.return_due = case.resolve_due = None
+    case.accept_remind_at = case.resolve_remind_at = None
 
 
 def unit_by_code(code: str) -> Unit | None:

@@ -328,3 +328,14 @@ def test_years_without_data_fall_back_to_weekdays_with_one_warning(monkeypatch, 
     assert len(warnings) == 1
     assert warnings[0].levelno == logging.WARNING
     assert "2031" in warnings[0].getMessage()
+
+
+@pytest.mark.parametrize(("end", "minutes", "expected"), [
+    (("2026-06-10", "10:00"), 60, ("2026-06-10", "09:00")),
+    (("2026-06-10", "09:00"), 60, ("2026-06-09", "17:00")),   # back across the evening
+    (("2026-06-15", "09:00"), 450, ("2026-06-12", "09:00")),  # Monday back over the weekend
+])
+def test_earliest_moment_within(cal, end, minutes, expected):
+    moment = cal.earliest_moment_within(at(*end), minutes)
+    assert moment == at(*expected)
+    assert cal.working_minutes_between(moment - timedelta(minutes=1), at(*end)) > minutes

@@ -26,12 +26,14 @@ EXPECTED = {
     ("dispatched", "accept"): ("accepted", {"handler"}),
     ("dispatched", "return"): ("triage", {"handler"}),
     ("dispatched", "escalate"): ("review_l1", {"handler", "dispatcher", "system"}),
+    ("dispatched", "assist_done"): ("dispatched", {"handler"}),
     ("accepted", "return"): ("triage", {"handler"}),
     ("accepted", "extend"): ("accepted", {"handler"}),
     ("accepted", "approve_extension"): ("accepted", {"dispatcher"}),
     ("accepted", "deny_extension"): ("accepted", {"dispatcher"}),
     ("accepted", "escalate"): ("review_l1", {"handler", "system"}),
     ("accepted", "resolve"): ("resolved", {"handler"}),
+    ("accepted", "assist_done"): ("accepted", {"handler"}),
     ("review_l1", "decide_assign"): ("dispatched", {"reviewer"}),
     ("review_l1", "decide_escalate"): ("review_l2", {"reviewer"}),
     ("review_l1", "decide_reject"): ("rejected", {"reviewer"}),
@@ -77,7 +79,7 @@ def test_terminal_states_allow_nothing():
 
 def test_allowed_actions_for_a_handler_on_an_accepted_case():
     assert set(lifecycle.allowed_actions("accepted", "handler")) == {
-        Action.RETURN, Action.EXTEND, Action.ESCALATE, Action.RESOLVE}
+        Action.RETURN, Action.EXTEND, Action.ESCALATE, Action.RESOLVE, Action.ASSIST_DONE}
 
 
 @pytest.mark.parametrize("action", sorted(lifecycle.UNIT_BOUND_ACTIONS))
@@ -115,3 +117,10 @@ def test_every_follow_up_is_a_legal_system_transition():
     # Automatic escalation happens from the states the rules leave a case in.
     assert transition_for("triage", "escalate", "system").target is State.REVIEW_L1       # after a return
     assert transition_for("dispatched", "escalate", "system").target is State.REVIEW_L1   # after rework
+
+
+def test_a_split_case_resolves_only_when_every_assisting_task_is_done():
+    lifecycle.check_can_resolve([])
+    with pytest.raises(InvalidTransition) as refused:
+        lifecycle.check_can_resolve(["区综合行政执法局"])
+    assert refused.value.details == {"open_assisting": ["区综合行政执法局"]}

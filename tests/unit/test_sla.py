@@ -67,3 +67,9 @@ def test_overdue_is_a_flag_on_open_cases(state, now, expected):
 
 def test_calendar_is_a_chinese_working_calendar_by_default():
     assert WorkingCalendar().is_workday(date(2026, 10, 1)) is False   # 国庆
+
+
+def test_reminders_fall_at_80_percent_of_each_limit_in_working_time():
+    due = deadlines_for(TimeLimits(), at("2026-06-10 09:00"), CAL)
+    assert due.accept_remind_at == at("2026-06-10 10:36")     # 96 of 120 working minutes
+    assert CAL.working_minutes_between(at("2026-06-10 09:00"), due.resolve_remind_at) == 0.8 * 5 * 450

@@ -12,4 +12,6 @@ def route_case(case_id: int) -> str | None:
 
 @shared_task(name="dispatch.relay_outbox", acks_late=True)
 def relay_outbox() -> int:
+    """Re-publish what the broker never got, and re-queue routing that never finished."""
+    routing.requeue_stuck()
     return outbox.relay()
