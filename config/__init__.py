@@ -44,7 +44,10 @@ def celery_settings(redis_url: str | None, eager: bool) -> dict:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": True,
-        "broker_transport_options": {"visibility_timeout": 3600},
+        # Publishing fails fast when the broker is down (the outbox keeps the message for the relay)
+        # instead of holding the user's request in connection retries.
+        "broker_transport_options": {"visibility_timeout": 3600, "max_retries": 1, "interval_start": 0,
+                                     "interval_step": 0.2, "interval_max": 0.5},
         "task_default_queue": "dispatch",
         "task_routes": {f"{queue}.*": {"queue": queue} for queue in QUEUES},
         "include": [f"workers.tasks.{queue}" for queue in QUEUES],
@@ -74,6 +77,8 @@ class Config:
     ROUTING_MIN_CONFIDENCE = float(os.environ.get("ROUTING_MIN_CONFIDENCE", "0.35"))
     # An open case late by more than this many working hours goes to first-level review by itself.
     AUTO_ESCALATE_OVERDUE_WORKING_HOURS = float(os.environ.get("AUTO_ESCALATE_OVERDUE_WORKING_HOURS", "15"))
+    # The relay leaves outbox rows this fresh alone: their own request is publishing them.
+    OUTBOX_RELAY_GRACE_SECONDS = int(os.environ.get("OUTBOX_RELAY_GRACE_SECONDS", "10"))
     # A case still `submitted` this long after filing is routed again (its message was lost).
     ROUTING_STUCK_AFTER_SECONDS = int(os.environ.get("ROUTING_STUCK_AFTER_SECONDS", "60"))
     JSON_AS_ASCII = False

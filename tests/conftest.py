@@ -10,6 +10,8 @@ import os
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 from config import TestConfig
 from rongetong import create_app
@@ -62,7 +64,10 @@ def db_session(app):
         connection = db.engine.connect()
     transaction = connection.begin()
     original = db.session
-    db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+    # A plain SQLAlchemy session factory, one session per app context as in Flask-SQLAlchemy:
+    # Flask-SQLAlchemy's own Session would pick the engine, not this connection.
+    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+    db.session = scoped_session(factory, scopefunc=_app_ctx_id)
     try:
         yield db.session
     finally:

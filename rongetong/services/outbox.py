@@ -19,10 +19,6 @@ from ..models.types import utcnow
 log = logging.getLogger(__name__)
 
 _PENDING_KEY = "rongetong.outbox"
-# The relay leaves fresh rows alone: their own request is publishing them right now.
-RELAY_GRACE = timedelta(seconds=10)
-
-
 def enqueue(task: str, **payload) -> OutboxMessage:
     message = OutboxMessage(task=task, payload=payload)
     db.session.add(message)
@@ -70,7 +66,8 @@ def publish(ids: list[int]) -> int:
 
 def relay(limit: int = 500) -> int:
     """Publish rows that were committed but never reached the broker."""
-    cutoff = utcnow() - RELAY_GRACE
+    # Fresh rows are left alone: their own request is publishing them right now.
+    cutoff = utcnow() - timedelta(seconds=current_app.config["OUTBOX_RELAY_GRACE_SECONDS"])
     ids = db.session.scalars(
         select(OutboxMessage.id)
         .where(OutboxMessage.published_at.is_(None), OutboxMessage.created_at < cutoff)

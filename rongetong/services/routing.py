@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from ..domain.lifecycle import SYSTEM, Action
@@ -83,11 +83,16 @@ def requeue_stuck(now: datetime | None = None, limit: int = 500) -> int:
     """
     now = now or utcnow()
     cutoff = now - timedelta(seconds=current_app.config["ROUTING_STUCK_AFTER_SECONDS"])
-    stuck = db.session.scalars(select(Case).where(
-        Case.status == "submitted", Case.route_requested_at < cutoff).order_by(Case.id).limit(limit)).all()
-    for case in stuck:
-        case.route_requested_at = now
-        outbox.enqueue("dispatch.route_case", case_id=case.id)
+    candidates = select(Case.id).where(Case.status == "submitted", Case.route_requested_at < cutoff) \
+        .order_by(Case.id).limit(limit)
+    # A set-based UPDATE: it neither bumps the version of a case a worker is routing right now
+    # nor touches one that has just left `submitted`.
+    stuck = db.session.scalars(
+        update(Case).where(Case.id.in_(candidates.scalar_subquery()), Case.status == "submitted")
+        .values(route_requested_at=now).returning(Case.id)
+        .execution_options(synchronize_session=False)).all()
+    for case_id in stuck:
+        outbox.enqueue("dispatch.route_case", case_id=case_id)
     outbox.commit()
     return len(stuck)
 

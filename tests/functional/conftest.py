@@ -1,8 +1,9 @@
-"""The real stack: the app served over HTTP on a local port, a `celery worker` process on Redis,
+"""The real stack: the app served over HTTP on a local port, `celery worker` processes on Redis,
 both on the test PostgreSQL database. Nothing is mocked; tests commit for real."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -22,39 +23,46 @@ ARTIFACTS = ROOT / "test-artifacts"
 QUEUES = "dispatch,review_l1,review_l2,supervision,notify"
 
 
-class LiveConfig(TestConfig):
-    CELERY_EAGER = False
-
-
-def worker_env() -> dict:
-    config = LiveConfig()
-    return {**os.environ, "RONGETONG_CONFIG": "test", "TEST_DATABASE_URL": config.SQLALCHEMY_DATABASE_URI,
-            "TEST_REDIS_URL": config.REDIS_URL}
+def live_config(redis_db: int, **settings) -> TestConfig:
+    """The test configuration with a real broker: its own Redis database, tasks never in-process."""
+    base = TestConfig()
+    attrs = {"CELERY_EAGER": False, "REDIS_URL": base.REDIS_URL.rsplit("/", 1)[0] + f"/{redis_db}", **settings}
+    return type("LiveConfig", (TestConfig,), attrs)()
 
 
 class Worker:
-    """A `celery worker` subprocess; its log goes to test-artifacts/ for post-mortems."""
+    """A `celery worker` process group; its log goes to test-artifacts/ for post-mortems."""
 
-    def __init__(self, name: str = "worker"):
+    def __init__(self, config: dict, name: str):
         ARTIFACTS.mkdir(exist_ok=True)
-        self.log_path = ARTIFACTS / f"celery-{name}.log"
+        self.config, self.log_path = config, ARTIFACTS / f"celery-{name}.log"
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> Worker:
+        env = {**os.environ, "RONGETONG_CONFIG": "test", "TEST_DATABASE_URL": self.config["SQLALCHEMY_DATABASE_URI"],
+               "TEST_REDIS_URL": self.config["REDIS_URL"],
+               "ROUTING_STUCK_AFTER_SECONDS": str(self.config["ROUTING_STUCK_AFTER_SECONDS"]),
+               "OUTBOX_RELAY_GRACE_SECONDS": str(self.config["OUTBOX_RELAY_GRACE_SECONDS"])}
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "-Q", QUEUES,
-             "--concurrency", "1", "--pool", "prefork", "--loglevel", "INFO", "--without-gossip",
-             "--without-mingle", "--hostname", f"test-{time.monotonic_ns()}@%h"],
-            cwd=ROOT, env=worker_env(), stdout=log, stderr=subprocess.STDOUT)
+             "--concurrency", "1", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+             "--hostname", f"test-{time.monotonic_ns()}@%h"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"celery worker exited: see {self.log_path}")
-            if b" ready." in self.log_path.read_bytes():
+            if b" ready." in self.log_path.read_bytes()[offset:]:
                 return self
             time.sleep(0.2)
         raise RuntimeError(f"celery worker not ready in {timeout}s: see {self.log_path}")
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group, pool children included: a crashed machine, not a shutdown."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -62,32 +70,17 @@ class Worker:
             try:
                 self.process.wait(20)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                self.kill()
 
 
-@pytest.fixture(scope="session")
-def live_app(app):
-    """Depends on ``app``: the database has been migrated and seeded by then."""
-    live = create_app(LiveConfig())
-    redis.Redis.from_url(live.config["REDIS_URL"]).flushdb()
-    return live
+class LiveServer:
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-
-@pytest.fixture(scope="session")
-def worker(live_app):
-    w = Worker().start()
-    yield w
-    w.stop()
-
-
-@pytest.fixture(scope="session")
-def live_server(live_app):
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    def stop(self) -> None:
+        self.server.shutdown()
 
 
 class Api:
@@ -115,6 +108,28 @@ class Api:
             if predicate(body) or time.monotonic() > deadline:
                 return body
             time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def live_app(app):
+    """Depends on ``app``: the database has been migrated and seeded by then."""
+    live = create_app(live_config(redis_db=15))
+    redis.Redis.from_url(live.config["REDIS_URL"]).flushdb()
+    return live
+
+
+@pytest.fixture(scope="session")
+def worker(live_app):
+    w = Worker(live_app.config, "shared").start()
+    yield w
+    w.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    server = LiveServer(live_app)
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture()
