@@ -34,5 +34,9 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A workers.celery_app beat -l info
 
+## Benchmarks (print figures; need PostgreSQL and Redis as for `make test`).
+bench: install services
+	$(VENV)/bin/python -m bench.sweep_overdue
+
 clean:
 	rm -rf $(VENV) instance
