@@ -56,6 +56,22 @@ OPERATIONS = [
     ("post", "/public/cases/{tracking_code}/rating", "A citizen rates a resolved case", None,
      schemas.RatingRequest, 200, None),
     ("get", "/geo/grids", "Grid polygons as a GeoJSON FeatureCollection", None, None, 200, None),
+    ("get", "/review/queue", "Cases waiting for review (query: level 1|2, page, per_page)", "reviewer, leader, admin",
+     None, 200, "CasePage"),
+    ("post", "/review/meetings", "Record a topic meeting (专题会议) and the cases it discussed", "reviewer, leader",
+     schemas.MeetingCreate, 201, None),
+    ("get", "/review/meetings", "Meetings (query: level, page, per_page)", "reviewer, leader, admin, supervisor",
+     None, 200, None),
+    ("get", "/review/meetings/{meeting_id}", "One meeting", "reviewer, leader, admin, supervisor", None, 200, None),
+    ("get", "/supervision/overdue", "Open overdue cases, most late first, with late_working_hours (query: unit)",
+     "supervisor, leader, dispatcher, admin", None, 200, "CasePage"),
+    ("get", "/supervision/records", "Supervision records (督办) (query: status open|closed, unit)",
+     "supervisor, leader, dispatcher, admin, handler (own unit)", None, 200, None),
+    ("get", "/supervision/stats", "Supervision closure rate (督办办结率)", "supervisor, leader, dispatcher, admin, handler",
+     None, 200, None),
+    *[("post", f"/supervision/records/{{record_id}}/{kind}", f"Supervision action `{kind}`",
+       "handler" if kind == "explanation" else "supervisor", schemas.SupervisionNote, 200, None)
+      for kind in ("remind", "demand_explanation", "explanation", "close")],
 ]
 
 
@@ -86,7 +102,8 @@ def document() -> dict:
         params = [name.strip("{}") for name in path.split("/") if name.startswith("{")]
         if params:
             operation["parameters"] = [{"name": p, "in": "path", "required": True,
-                                        "schema": {"type": "integer" if p == "id" else "string"}} for p in params]
+                                        "schema": {"type": "string" if p == "tracking_code" else "integer"}}
+                                       for p in params]
         paths.setdefault(path, {})[method] = operation
     return {
         "openapi": "3.1.0",
