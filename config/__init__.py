@@ -56,6 +56,7 @@ def celery_settings(redis_url: str | None, eager: bool) -> dict:
             "overdue-sweep": {"task": "supervision.sweep_overdue", "schedule": 60.0},
             "reminder-sweep": {"task": "notify.sweep_reminders", "schedule": 60.0},
             "auto-escalation": {"task": "review_l1.escalate_long_overdue", "schedule": 300.0},
+            "routing-retrain": {"task": "dispatch.retrain_model", "schedule": 3600.0},
         },
         "timezone": "Asia/Shanghai",
     }
@@ -81,6 +82,13 @@ class Config:
     OUTBOX_RELAY_GRACE_SECONDS = int(os.environ.get("OUTBOX_RELAY_GRACE_SECONDS", "10"))
     # A case still `submitted` this long after filing is routed again (its message was lost).
     ROUTING_STUCK_AFTER_SECONDS = int(os.environ.get("ROUTING_STUCK_AFTER_SECONDS", "60"))
+    # Routing retrains after this many corrections (returns, re-dispatches), and hourly anyway.
+    RETRAIN_AFTER_CORRECTIONS = int(os.environ.get("RETRAIN_AFTER_CORRECTIONS", "20"))
+    # How often a process checks whether the model, keyword library or grids changed elsewhere.
+    ROUTER_REFRESH_SECONDS = float(os.environ.get("ROUTER_REFRESH_SECONDS", "30"))
+    # The police command platform (块警务): police-related cases are pushed here; unset → logged only.
+    POLICE_PLATFORM_URL = os.environ.get("POLICE_PLATFORM_URL")
+    POLICE_PLATFORM_SECRET = os.environ.get("POLICE_PLATFORM_SECRET", "dev-only-police-secret")
     JSON_AS_ASCII = False
     TESTING = False
 

@@ -47,6 +47,26 @@ def register(app: Flask) -> None:
                else calendar.add_working_hours(moment, working_hours))
         click.echo(due.strftime("%Y-%m-%d %H:%M %a") + f" ({due.isoformat()})")
 
+    @app.cli.command("eval-routing")
+    @click.option("--file", "path", default="tests/data/routing_eval.csv", show_default=True,
+                  help="Labelled complaints: id,text,major,second_major,kind.")
+    @click.option("--holdout-every", default=5, show_default=True,
+                  help="Every Nth row is held out of training and reported on separately.")
+    @click.option("--misses", default=0, help="Print this many misclassified held-out texts.")
+    def eval_routing_command(path: str, holdout_every: int, misses: int) -> None:
+        """Print routing accuracy and confusions: keywords alone, and keywords with the trained model."""
+        from .services.evaluation import evaluate_file
+
+        click.echo(evaluate_file(path, holdout_every, misses))
+
+    @app.cli.command("retrain-routing")
+    def retrain_routing_command() -> None:
+        """Train the routing model now from the library, samples and confirmed cases."""
+        from .services.learning import retrain
+
+        record = retrain()
+        click.echo(f"routing model {record.id} trained on {record.trained_on} documents")
+
     @app.cli.command("sweep-overdue")
     def sweep_overdue_command() -> None:
         """Open supervision records for every deadline passed (what celery beat runs every minute)."""
@@ -70,3 +90,21 @@ def register(app: Flask) -> None:
 
         if "users" not in inspect(db.engine).get_table_names() or db.session.scalar(select(User.id).limit(1)) is None:
             raise SystemExit(1)
+
+    @app.cli.command("import-grids")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--replace", is_flag=True, help="Also delete the grids the file leaves out, unless in use.")
+    @click.option("--dry-run", is_flag=True, help="Validate and report what would change; write nothing.")
+    def import_grids_command(path: str, replace: bool, dry_run: bool) -> None:
+        """Import grids (网格) from a GeoJSON FeatureCollection, upserted by code: all or nothing."""
+        from pathlib import Path
+
+        from .services.grid_import import import_grids
+
+        report = import_grids(Path(path).read_bytes(), replace=replace, dry_run=dry_run)
+        if not report.ok:
+            click.echo(f"import-grids: {len(report.problems)} problem(s) in {path}; nothing imported", err=True)
+            for problem in report.problems:
+                click.echo(f"  {problem}", err=True)
+            raise SystemExit(1)
+        click.echo("import-grids: " + "\n".join(report.summary()))

@@ -119,6 +119,7 @@ class SplitsWork(ActionBody):
 
 class DispatchRequest(SplitsWork):
     department: Code
+    category: Annotated[str, StringConstraints(pattern=r"^\d{4}$")] | None = None  # corrects the minor category
     reason: Reason | None = None
 
 
@@ -167,3 +168,34 @@ class MeetingCreate(Body):
 
 class SupervisionNote(Body):
     note: Reason | None = None
+
+
+class PreviewRequest(Body):
+    description: Annotated[str, StringConstraints(max_length=20000)]
+    lat: Latitude | None = None
+    lng: Longitude | None = None
+
+
+class PoliceCallback(Body):
+    tracking_code: Code
+    result: Literal["closed", "returned"]
+    note: Reason | None = None
+
+
+Word = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+
+
+class MinorEdit(Body):
+    keywords: list[Word] | None = Field(default=None, max_length=50)
+    synonyms: list[Word] | None = Field(default=None, max_length=50)
+    negative: list[Word] | None = Field(default=None, max_length=20)
+    urgent: bool | None = None
+    unit: Code | None = None  # a unit code, or "town" for the grid's town office (属地)
+    accept_minutes: Annotated[int, Field(ge=10, le=7 * 450)] | None = None
+    resolve_days: Annotated[int, Field(ge=1, le=60)] | None = None
+    resolve_hours: Annotated[int, Field(ge=1, le=450)] | None = None
+    note: Reason | None = None
+
+
+class Rollback(Body):
+    version: Annotated[int, Field(ge=0)]

@@ -17,7 +17,7 @@ from ..domain.routing import Outcome
 from ..extensions import db
 from ..models import Case, Grid, Rating, SupervisionRecord, TimelineEntry, Town, Unit, User
 from ..models.types import utcnow
-from ..services import supervision
+from ..services import learning, supervision
 from ..services.routing import apply_decision, get_router, invalidate_router
 from ..services.taxonomy import load_taxonomy, read_csv
 from ..services.workflow import assign_lead, new_tracking_code, transition, working_calendar
@@ -50,6 +50,8 @@ def seed_demo(*, cases: int = 3000, seed: int = 20261125) -> dict:
         created = CaseHistory(random.Random(seed)).generate(cases)
         db.session.commit()
     supervised = supervision.sweep_overdue()
+    if created or learning.latest_model() is None:
+        learning.retrain()  # the history's confirmed cases teach the routing model
     return {"towns": len(towns), "grids": db.session.scalar(select(func.count(Grid.id))),
             "users": users, "cases": created, "supervised": supervised}
 

@@ -6,7 +6,6 @@ reuses it for every filing and every preview.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -15,8 +14,15 @@ import ahocorasick
 from shapely import STRtree
 from shapely.geometry import Point, shape
 
+from .classifier import RoutingModel
+from .text import normalise
+
 KEYWORD_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.5
+# How much the n-gram model's certainty counts against keyword evidence: a sure model ≈ 1.5 keywords.
+MODEL_WEIGHT = 1.5
+# A major the model gives less than this, with no keyword either, is not a candidate.
+MIN_MODEL_PROBABILITY = 0.05
 
 
 class Outcome(StrEnum):
@@ -57,6 +63,7 @@ class CategoryScore:
     rule: CategoryRule
     score: float
     matched: tuple[str, ...]
+    model_probability: float = 0.0
 
 
 @dataclass
@@ -77,12 +84,6 @@ class RouteDecision:
     @property
     def alternatives(self) -> list[CategoryScore]:
         return self.scores[1:4]
-
-
-def normalise(text: str) -> str:
-    """Full-width to half-width, lower case, without whitespace, control and zero-width characters."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0] != "C")
 
 
 class GridIndex:
@@ -161,18 +162,25 @@ def confidence(scores: list[CategoryScore]) -> float:
 
 
 class Router:
+    """Position → grid and town; text → category and unit; both → outcome, with the reasons."""
+
     def __init__(self, grids: Iterable[GridArea], rules: Iterable[CategoryRule],
-                 town_units: Mapping[str, str], min_confidence: float = 0.35):
+                 town_units: Mapping[str, str], min_confidence: float = 0.35, model: RoutingModel | None = None):
+        self.rules = list(rules)
         self.grid_index = GridIndex(grids)
-        self.classifier = KeywordClassifier(rules)
+        self.classifier = KeywordClassifier(self.rules)
         self.town_units = dict(town_units)
         self.min_confidence = min_confidence
+        self.model = model
+        self._by_code = {r.minor_code: r for r in self.rules}
+        self._by_major: dict[str, list[CategoryRule]] = {}
+        for rule in self.rules:
+            self._by_major.setdefault(rule.major_code, []).append(rule)
 
     def route(self, text: str, lat: float | None = None, lng: float | None = None) -> RouteDecision:
         grid = self.grid_index.locate(lat, lng)
-        scores = self.classifier.classify(text)
-        decision = RouteDecision(Outcome.TRIAGE, "", grid=grid, scores=scores,
-                                 confidence=confidence(scores))
+        scores = self.categorise(text)
+        decision = RouteDecision(Outcome.TRIAGE, "", grid=grid, scores=scores, confidence=confidence(scores))
         if scores:
             top = scores[0]
             decision.category = top.rule
@@ -180,6 +188,32 @@ class Router:
             decision.unit_code = top.rule.unit_code or (self.town_units.get(grid.town_code) if grid else None)
         decision.outcome, decision.reason = self._outcome(decision)
         return decision
+
+    def categorise(self, text: str) -> list[CategoryScore]:
+        """One candidate per major category, best first: keyword evidence plus the model's belief.
+
+        Within a major the minor is the best keyword match, or else the model's likeliest minor.
+        """
+        keyword_best: dict[str, CategoryScore] = {}
+        for score in self.classifier.classify(text):
+            keyword_best.setdefault(score.rule.major_code, score)
+        major_p = self.model.majors.probabilities(text) if self.model else {}
+        candidates = []
+        for major in set(keyword_best) | {m for m, p in major_p.items() if p >= MIN_MODEL_PROBABILITY}:
+            if major not in self._by_major:
+                continue
+            p = major_p.get(major, 0.0)
+            keyword = keyword_best.get(major)
+            rule = keyword.rule if keyword else self._likeliest_minor(text, major)
+            candidates.append(CategoryScore(rule, round((keyword.score if keyword else 0.0) + MODEL_WEIGHT * p, 3),
+                                            keyword.matched if keyword else (), round(p, 3)))
+        candidates.sort(key=lambda c: (-c.score, c.rule.minor_code))
+        return candidates
+
+    def _likeliest_minor(self, text: str, major: str) -> CategoryRule:
+        minors = self._by_major[major]
+        p = self.model.minors.probabilities(text) if self.model else {}
+        return max(minors, key=lambda r: (p.get(r.minor_code, 0.0), -int(r.minor_code)))
 
     def _outcome(self, d: RouteDecision) -> tuple[Outcome, str]:
         if d.category and d.category.police and d.confidence >= self.min_confidence:
@@ -192,5 +226,7 @@ class Router:
             return Outcome.TRIAGE, f"分类置信度 {d.confidence:.2f} 低于阈值 {self.min_confidence:.2f}，转人工分拨"
         if d.unit_code is None:
             return Outcome.TRIAGE, "找不到承办单位，转人工分拨"
+        evidence = (f"关键词：{'、'.join(d.matched_keywords)}" if d.matched_keywords
+                    else f"语义模型概率 {d.scores[0].model_probability:.2f}")
         return Outcome.DISPATCH, (f"网格 {d.grid.name}；分类 {d.category.major_name}/{d.category.minor_name}"
-                                  f"（关键词：{'、'.join(d.matched_keywords)}；置信度 {d.confidence:.2f}）")
+                                  f"（{evidence}；置信度 {d.confidence:.2f}）")

@@ -2,9 +2,10 @@
 from .case import Assignment, Case, Rating, Reminder, SupervisionAction, SupervisionRecord, TimelineEntry
 from .geo import Grid, Town
 from .org import Unit, User
+from .learning import KeywordChange, RoutingFeedback, RoutingModelRecord
 from .outbox import OutboxMessage
 from .review import ReviewMeeting
 from .taxonomy import MajorCategory, MinorCategory
 
-__all__ = ["Assignment", "Case", "Grid", "MajorCategory", "MinorCategory", "OutboxMessage", "Rating", "Reminder",
-           "ReviewMeeting", "SupervisionAction", "SupervisionRecord", "TimelineEntry", "Town", "Unit", "User"]
+__all__ = ["Assignment", "Case", "Grid", "KeywordChange", "MajorCategory", "MinorCategory", "OutboxMessage", "Rating",
+           "Reminder", "ReviewMeeting", "RoutingFeedback", "RoutingModelRecord", "SupervisionAction", "SupervisionRecord", "TimelineEntry", "Town", "Unit", "User"]

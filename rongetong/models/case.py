@@ -49,6 +49,7 @@ class Case(db.Model):
     urgent: Mapped[bool] = mapped_column(default=False)
     routing: Mapped[dict | None] = mapped_column(JSON)  # the explanation of the last routing
     route_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when routing was last queued
+    police_acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the police platform took it
 
     accept_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
     return_due: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import lifecycle, sla
 from ..domain.errors import ActionForbidden, NotFound, RuleViolation, VersionConflict
 from ..domain.lifecycle import SYSTEM, Action, Actor, State
 from ..extensions import db
-from ..models import Case, Rating, Unit, User
+from ..models import Case, MinorCategory, Rating, Unit, User
 from ..models.types import utcnow
-from . import outbox
+from . import learning, outbox
 from .workflow import (AssistTask, assign_lead, clear_unit, load_case, new_tracking_code, time_limits,
                        transition, unit_by_code, working_calendar)
 
@@ -70,13 +71,30 @@ def perform(case_id: int, action: str, actor: Actor, *, version: int | None = No
 # --- staff actions ---------------------------------------------------------------------------
 
 def dispatch(case: Case, actor: Actor, *, department: str, assisting: list[dict] = (),
-             reason: str | None = None) -> None:
-    """Manual dispatch or re-dispatch by the command centre; a correction of the route is recorded."""
+             category: str | None = None, reason: str | None = None) -> None:
+    """Manual dispatch or re-dispatch (改派) by the command centre, optionally correcting the category.
+
+    Where the engine had routed the case, the dispatcher's choice is recorded as routing feedback.
+    """
     unit, tasks = _units(department, assisting)
+    if category:
+        _set_category(case, category)
     previous = case.unit.code if case.unit else (case.routing or {}).get("unit")
     transition(case, Action.DISPATCH, actor, note=reason or f"派遣至{unit.name}",
-               data={"department": unit.code, "assisting": [t.unit.code for t in tasks], "previous": previous})
+               data={"department": unit.code, "assisting": [t.unit.code for t in tasks], "previous": previous,
+                     "category": case.minor.code if case.minor else None})
+    if case.routing and case.routing.get("category"):
+        learning.record_feedback(case, "redispatch", corrected_unit=unit.code,
+                                 corrected_minor=case.minor.code if case.minor else None, note=reason)
     assign_lead(case, unit, assisting=tasks)
+
+
+def _set_category(case: Case, code: str) -> None:
+    minor = db.session.scalar(select(MinorCategory).where(MinorCategory.code == code))
+    if minor is None:
+        raise RuleViolation(f"未知事项分类：{code}", details={"field": "category"})
+    case.minor, case.minor_id, case.major_id = minor, minor.id, minor.major_id
+    case.urgent, case.police = minor.urgent, minor.major.police
 
 
 def accept(case: Case, actor: Actor) -> None:
@@ -89,7 +107,9 @@ def return_case(case: Case, actor: Actor, *, reason: str) -> None:
     now = utcnow()
     sla.check_return_window(case.return_due, now)
     wrong_unit = case.unit.code if case.unit else None
-    transition(case, Action.RETURN, actor, note=reason, data={"wrong_unit": wrong_unit, "routing_feedback": True})
+    transition(case, Action.RETURN, actor, note=reason, data={"wrong_unit": wrong_unit})
+    if case.routing and case.routing.get("category"):
+        learning.record_feedback(case, "return", note=reason)
     case.return_count += 1
     clear_unit(case, now)
     follow_up = lifecycle.after_return(case.return_count)

@@ -1,18 +1,19 @@
 """智能派遣 as a use case: build the in-memory router from the database and route a filed case."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from ..domain.lifecycle import SYSTEM, Action
-from ..domain.routing import CategoryRule, GridArea, Outcome, RouteDecision, Router
+from ..domain.routing import GridArea, Outcome, RouteDecision, Router
 from ..extensions import db
-from ..models import Case, Grid, MinorCategory, Unit
+from ..models import Case, Grid, KeywordChange, MinorCategory, RoutingModelRecord, Town, Unit
 from ..models.types import utcnow
-from . import outbox
+from . import learning, outbox
 from .workflow import assign_lead, load_case, transition
 
 _ROUTER_KEY = "rongetong.router"
@@ -22,30 +23,59 @@ OUTCOME_ACTIONS = {Outcome.DISPATCH: Action.ROUTE, Outcome.TRIAGE: Action.ROUTE_
 
 
 def build_router() -> Router:
+    """Grids, the keyword library and the newest trained model, from the database.
+
+    Without a stored model yet, one is trained in memory (nothing is written: previews stay read-only).
+    """
     grids = [GridArea(g.code, g.name, g.town.code, g.geometry)
              for g in db.session.scalars(select(Grid).options(selectinload(Grid.town)))]
-    minors = db.session.scalars(
-        select(MinorCategory).options(selectinload(MinorCategory.major), selectinload(MinorCategory.unit)))
-    rules = [CategoryRule(
-        minor_code=m.code, minor_name=m.name, major_code=m.major.code, major_name=m.major.name,
-        unit_code=m.unit.code if m.unit else None, police=m.major.police, urgent=m.urgent,
-        keywords=tuple(m.keywords or ()), synonyms=tuple(m.synonyms or ()), negative=tuple(m.negative or ()),
-    ) for m in minors]
     town_units = {u.town.code: u.code for u in db.session.scalars(
         select(Unit).where(Unit.kind == "town_office").options(selectinload(Unit.town)))}
-    return Router(grids, rules, town_units, current_app.config["ROUTING_MIN_CONFIDENCE"])
+    model = learning.latest_model() or learning.train()
+    return Router(grids, learning.library_rules(), town_units, current_app.config["ROUTING_MIN_CONFIDENCE"], model)
+
+
+def _generation() -> tuple:
+    """Changes when the grids, the keyword library or the model change — in any process."""
+    return db.session.execute(select(
+        select(func.max(RoutingModelRecord.id)).scalar_subquery(),
+        select(func.max(KeywordChange.id)).scalar_subquery(),
+        select(func.count(Grid.id)).scalar_subquery(),
+        select(func.max(Grid.id)).scalar_subquery(),
+    )).one()
 
 
 def get_router() -> Router:
-    """The process's router, built on first use; ``invalidate_router`` after grids or keywords change."""
-    router = current_app.extensions.get(_ROUTER_KEY)
-    if router is None:
-        router = current_app.extensions[_ROUTER_KEY] = build_router()
+    """The process's router, rebuilt when another process retrains the model or edits the library
+    (checked at most every ``ROUTER_REFRESH_SECONDS``)."""
+    cached = current_app.extensions.get(_ROUTER_KEY)
+    now = time.monotonic()
+    if cached and now - cached[2] < current_app.config["ROUTER_REFRESH_SECONDS"]:
+        return cached[0]
+    generation = _generation()
+    if cached and cached[1] == generation:
+        current_app.extensions[_ROUTER_KEY] = (cached[0], generation, now)
+        return cached[0]
+    router = build_router()
+    current_app.extensions[_ROUTER_KEY] = (router, generation, now)
     return router
 
 
 def invalidate_router() -> None:
     current_app.extensions.pop(_ROUTER_KEY, None)
+
+
+def preview(description: str, lat: float | None, lng: float | None) -> RouteDecision:
+    """What routing would decide, with no database write: the very engine that routes filings."""
+    return get_router().route(description, lat, lng)
+
+
+def town_name(code: str) -> str | None:
+    return db.session.scalar(select(Town.name).where(Town.code == code))
+
+
+def unit_name(code: str) -> str | None:
+    return db.session.scalar(select(Unit.name).where(Unit.code == code))
 
 
 def explain(decision: RouteDecision) -> dict:
@@ -58,8 +88,9 @@ def explain(decision: RouteDecision) -> dict:
         "grid": decision.grid.code if decision.grid else None,
         "category": decision.category.minor_code if decision.category else None,
         "unit": decision.unit_code,
-        "scores": [{"minor": s.rule.minor_code, "name": s.rule.minor_name, "score": s.score,
-                    "matched": list(s.matched)} for s in decision.scores[:5]],
+        "scores": [{"major": s.rule.major_code, "minor": s.rule.minor_code, "name": s.rule.minor_name,
+                    "score": s.score, "model_probability": s.model_probability, "matched": list(s.matched)}
+                   for s in decision.scores[:5]],
     }
 
 
@@ -111,4 +142,6 @@ def apply_decision(case: Case, decision: RouteDecision, *, at: datetime | None =
                data={"confidence": decision.confidence, "matched_keywords": decision.matched_keywords}, at=at)
     if decision.outcome is Outcome.DISPATCH:
         assign_lead(case, db.session.scalar(select(Unit).where(Unit.code == decision.unit_code)), at=at)
+    elif decision.outcome is Outcome.POLICE and case.id is not None:
+        outbox.enqueue("dispatch.push_police", case_id=case.id)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from ..domain.errors import NotFound, RuleViolation
+from ..domain.lifecycle import Actor
 from ..extensions import db
-from ..models import MajorCategory, MinorCategory, Unit
+from ..models import KeywordChange, MajorCategory, MinorCategory, Unit
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # The majors file names units by name; 属地镇街 means the grid's town office.
@@ -59,3 +61,76 @@ def load_taxonomy() -> None:
     departments = load_departments()
     db.session.flush()
     load_categories(departments)
+
+
+# --- editing the keyword library (关键词库维护), versioned -----------------------------------------
+
+EDITABLE = ("keywords", "synonyms", "negative", "urgent", "unit", "accept_minutes", "resolve_days", "resolve_hours")
+
+
+def minor_by_code(code: str) -> MinorCategory:
+    minor = db.session.scalar(select(MinorCategory).where(MinorCategory.code == code))
+    if minor is None:
+        raise NotFound(f"事项小类不存在：{code}")
+    return minor
+
+
+def snapshot(minor: MinorCategory) -> dict:
+    return {"keywords": list(minor.keywords or []), "synonyms": list(minor.synonyms or []),
+            "negative": list(minor.negative or []), "urgent": minor.urgent,
+            "unit": minor.unit.code if minor.unit else "town", "accept_minutes": minor.accept_minutes,
+            "resolve_days": minor.resolve_days, "resolve_hours": minor.resolve_hours}
+
+
+def history(code: str) -> list[KeywordChange]:
+    return list(db.session.scalars(select(KeywordChange).where(KeywordChange.minor_code == code)
+                                   .order_by(KeywordChange.version)))
+
+
+def edit_minor(code: str, changes: dict, actor: Actor, note: str | None = None) -> KeywordChange:
+    """Apply an edit and record it as the next version; a new library generation reaches every router."""
+    minor = minor_by_code(code)
+    before = snapshot(minor)
+    after = before | {k: v for k, v in changes.items() if k in EDITABLE}
+    if after == before:
+        raise RuleViolation("没有任何修改")
+    _apply(minor, after)
+    last = db.session.scalar(select(func.max(KeywordChange.version)).where(KeywordChange.minor_code == code)) or 0
+    change = KeywordChange(minor_code=code, version=last + 1, before=before, after=after, note=note,
+                           actor_id=actor.user_id, actor_name=actor.name)
+    db.session.add(change)
+    db.session.commit()
+    return change
+
+
+def rollback_minor(code: str, version: int, actor: Actor) -> KeywordChange:
+    """Restore the entry as it was at ``version`` (0: before its first recorded change), as a new version."""
+    versions = {c.version: c for c in history(code)}
+    if version == 0 and 1 in versions:
+        target = versions[1].before
+    elif version in versions:
+        target = versions[version].after
+    else:
+        raise NotFound(f"{code} 没有版本 {version}")
+    return edit_minor(code, target, actor, note=f"回滚到版本 {version}")
+
+
+def _apply(minor: MinorCategory, values: dict) -> None:
+    unit_code = values["unit"]
+    unit = None
+    if unit_code != "town":
+        unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
+        if unit is None:
+            raise RuleViolation(f"未知单位：{unit_code}", details={"field": "unit"})
+    words = {name: [w.strip() for w in values[name] if w and w.strip()] for name in ("keywords", "synonyms", "negative")}
+    minor.keywords, minor.synonyms, minor.negative = words["keywords"], words["synonyms"], words["negative"]
+    minor.unit, minor.unit_id, minor.urgent = unit, unit.id if unit else None, bool(values["urgent"])
+    minor.accept_minutes, minor.resolve_days, minor.resolve_hours = (
+        values["accept_minutes"], values["resolve_days"], values["resolve_hours"])
+
+
+def minors(major: str | None = None) -> list[MinorCategory]:
+    query = select(MinorCategory).order_by(MinorCategory.code)
+    if major:
+        query = query.join(MajorCategory).where(MajorCategory.code == major)
+    return list(db.session.scalars(query))

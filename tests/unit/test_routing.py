@@ -2,7 +2,8 @@
 import pytest
 
 from rongetong.domain.routing import (CategoryRule, GridArea, GridIndex, KeywordClassifier, Outcome, Router,
-                                      confidence, normalise)
+                                      confidence)
+from rongetong.domain.text import normalise
 
 
 def square(code, town, west, south, size=1.0):
