@@ -19,22 +19,28 @@ import numpy as np
 from .text import normalise
 
 ALPHA = 0.1          # additive smoothing
-MAX_NGRAM = 3
+MIN_NGRAM, MAX_NGRAM = 1, 3
 
 
-def ngrams(text: str) -> set[str]:
+def ngrams(text: str, normalised: bool = False) -> set[str]:
     """The distinct character 1-, 2- and 3-grams of the normalised text (digits folded to 0)."""
-    text = "".join("0" if ch.isdigit() else ch for ch in normalise(text))
-    return {text[i:i + n] for n in range(1, MAX_NGRAM + 1) for i in range(len(text) - n + 1)}
+    text = (text if normalised else normalise(text)).translate(_DIGITS_TO_ZERO)
+    return {text[i:i + n] for n in range(MIN_NGRAM, MAX_NGRAM + 1) for i in range(len(text) - n + 1)}
+
+
+_DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
+# Up to this many labels the model keeps a dense (n-grams × labels) matrix: one fancy-indexed sum
+# per text. With more (the 475 minors) it keeps sparse postings to stay small.
+DENSE_MAX_LABELS = 64
 
 
 class NaiveBayes:
-    """Multinomial naive Bayes over distinct n-grams, stored sparsely.
+    """Multinomial naive Bayes over distinct n-grams.
 
     log P(text | k) = Σ_g log((c_gk + α) / (T_k + αV))
                     = Σ_g log(1 + c_gk/α)  +  n · log(α / (T_k + αV))
-    so only the (gram, label) pairs actually seen need storing: the first term is a sparse sum,
-    the second one vector per label.
+    so only the (gram, label) pairs actually seen carry information: the first term is a sum over
+    the text's known n-grams, the second one vector per label.
     """
 
     def __init__(self, labels: Sequence[str], postings: dict[str, tuple[np.ndarray, np.ndarray]],
@@ -42,6 +48,12 @@ class NaiveBayes:
         self.labels = list(labels)
         self._postings = postings
         self._bias = bias
+        self._dense = len(self.labels) <= DENSE_MAX_LABELS
+        if self._dense:
+            self._rows = {gram: row for row, gram in enumerate(postings)}
+            self._matrix = np.zeros((len(postings), len(self.labels)))
+            for gram, (labels_, values) in postings.items():
+                self._matrix[self._rows[gram], labels_] = values
 
     @classmethod
     def train(cls, documents: Iterable[tuple[str, str, float]]) -> NaiveBayes:
@@ -61,23 +73,27 @@ class NaiveBayes:
                     for gram, by_label in counts.items()}
         return cls(list(index), postings, bias)
 
-    def log_likelihoods(self, text: str) -> np.ndarray:
-        grams = [self._postings[g] for g in ngrams(text) if g in self._postings]
-        if not grams:
-            return np.zeros(len(self.labels))
-        labels = np.concatenate([p[0] for p in grams])
-        values = np.concatenate([p[1] for p in grams])
-        return np.bincount(labels, weights=values, minlength=len(self.labels)) + len(grams) * self._bias
+    def log_likelihoods(self, grams: set[str]) -> tuple[np.ndarray, int]:
+        """Per label, and the number of n-grams the model knows."""
+        if self._dense:
+            rows = [self._rows[g] for g in grams if g in self._rows]
+            if not rows:
+                return np.zeros(len(self.labels)), 0
+            return self._matrix[rows].sum(axis=0) + len(rows) * self._bias, len(rows)
+        known = [self._postings[g] for g in grams if g in self._postings]
+        if not known:
+            return np.zeros(len(self.labels)), 0
+        labels = np.concatenate([p[0] for p in known])
+        values = np.concatenate([p[1] for p in known])
+        return np.bincount(labels, weights=values, minlength=len(self.labels)) + len(known) * self._bias, len(known)
 
-    def probabilities(self, text: str, temperature: float | None = None) -> dict[str, float]:
+    def probabilities(self, text: str, grams: set[str] | None = None) -> dict[str, float]:
         """P(label | text) with a uniform prior. Naive Bayes is overconfident on long texts, so the
         log-likelihoods are tempered by the square root of the number of known n-grams."""
-        scores = self.log_likelihoods(text)
-        known = sum(1 for g in ngrams(text) if g in self._postings)
+        scores, known = self.log_likelihoods(grams if grams is not None else ngrams(text))
         if not known:
             return {}
-        scores = (scores - scores.max()) / (temperature or max(1.0, math.sqrt(known)))
-        weights = np.exp(scores)
+        weights = np.exp((scores - scores.max()) / max(1.0, math.sqrt(known)))
         weights /= weights.sum()
         return dict(zip(self.labels, weights.tolist()))
 

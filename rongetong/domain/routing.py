@@ -14,7 +14,7 @@ import ahocorasick
 from shapely import STRtree
 from shapely.geometry import Point, shape
 
-from .classifier import RoutingModel
+from .classifier import RoutingModel, ngrams
 from .text import normalise
 
 KEYWORD_WEIGHT = 1.0
@@ -122,8 +122,8 @@ class KeywordClassifier:
             self._automaton.make_automaton()
         self._empty = not entries
 
-    def classify(self, text: str) -> list[CategoryScore]:
-        text = normalise(text)
+    def classify(self, text: str, normalised: bool = False) -> list[CategoryScore]:
+        text = text if normalised else normalise(text)
         if self._empty or not text:
             return []
         scores: dict[int, float] = {}
@@ -194,26 +194,28 @@ class Router:
 
         Within a major the minor is the best keyword match, or else the model's likeliest minor.
         """
+        text = normalise(text)
         keyword_best: dict[str, CategoryScore] = {}
-        for score in self.classifier.classify(text):
+        for score in self.classifier.classify(text, normalised=True):
             keyword_best.setdefault(score.rule.major_code, score)
-        major_p = self.model.majors.probabilities(text) if self.model else {}
+        grams = ngrams(text, normalised=True) if self.model else set()
+        major_p = self.model.majors.probabilities(text, grams) if self.model else {}
+        minor_p: dict[str, float] | None = None
         candidates = []
         for major in set(keyword_best) | {m for m, p in major_p.items() if p >= MIN_MODEL_PROBABILITY}:
             if major not in self._by_major:
                 continue
             p = major_p.get(major, 0.0)
             keyword = keyword_best.get(major)
-            rule = keyword.rule if keyword else self._likeliest_minor(text, major)
+            if keyword:
+                rule = keyword.rule
+            else:  # no keyword of this major: the model also picks the minor
+                minor_p = minor_p if minor_p is not None else self.model.minors.probabilities(text, grams)
+                rule = max(self._by_major[major], key=lambda r: (minor_p.get(r.minor_code, 0.0), -int(r.minor_code)))
             candidates.append(CategoryScore(rule, round((keyword.score if keyword else 0.0) + MODEL_WEIGHT * p, 3),
                                             keyword.matched if keyword else (), round(p, 3)))
         candidates.sort(key=lambda c: (-c.score, c.rule.minor_code))
         return candidates
-
-    def _likeliest_minor(self, text: str, major: str) -> CategoryRule:
-        minors = self._by_major[major]
-        p = self.model.minors.probabilities(text) if self.model else {}
-        return max(minors, key=lambda r: (p.get(r.minor_code, 0.0), -int(r.minor_code)))
 
     def _outcome(self, d: RouteDecision) -> tuple[Outcome, str]:
         if d.category and d.category.police and d.confidence >= self.min_confidence:
