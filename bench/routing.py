@@ -109,20 +109,19 @@ def bench_engine(args) -> None:
 
 def bench_preview(args) -> None:
     """The preview over HTTP on the embedded default: SQLite, in-process tasks."""
-    import os
-
-    folder = tempfile.mkdtemp(prefix="rongetong-bench-")
-    os.environ.update({"DATABASE_URL": f"sqlite:///{Path(folder) / 'bench.db'}", "RONGETONG_CONFIG": "default"})
-    os.environ.pop("REDIS_URL", None)
     from flask_migrate import upgrade
 
+    from config import Config
     from rongetong import create_app
     from rongetong.demo.seed import seed_demo
-    from rongetong.services.auth import issue_token
     from rongetong.extensions import db
     from rongetong.models import User
+    from rongetong.services.auth import issue_token
 
-    app = create_app()
+    folder = tempfile.mkdtemp(prefix="rongetong-bench-")
+    embedded = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.db'}", "REDIS_URL": None,
+                "CELERY_EAGER": True}
+    app = create_app(type("Embedded", (Config,), embedded)())
     with app.app_context():
         upgrade()
         seed_demo(cases=0)

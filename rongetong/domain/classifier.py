@@ -14,6 +14,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+import ahocorasick
 import numpy as np
 
 from .text import normalise
@@ -22,16 +23,18 @@ ALPHA = 0.1          # additive smoothing
 MIN_NGRAM, MAX_NGRAM = 1, 3
 
 
-def ngrams(text: str, normalised: bool = False) -> set[str]:
-    """The distinct character 1-, 2- and 3-grams of the normalised text (digits folded to 0)."""
-    text = (text if normalised else normalise(text)).translate(_DIGITS_TO_ZERO)
+def fold(text: str, normalised: bool = False) -> str:
+    """The text as the model reads it: normalised, every digit folded to 0 (房号、日期 vary)."""
+    return (text if normalised else normalise(text)).translate(_DIGITS_TO_ZERO)
+
+
+def ngrams(text: str) -> set[str]:
+    """The distinct character 1-, 2- and 3-grams of the folded text (for training)."""
+    text = fold(text)
     return {text[i:i + n] for n in range(MIN_NGRAM, MAX_NGRAM + 1) for i in range(len(text) - n + 1)}
 
 
 _DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
-# Up to this many labels the model keeps a dense (n-grams × labels) matrix: one fancy-indexed sum
-# per text. With more (the 475 minors) it keeps sparse postings to stay small.
-DENSE_MAX_LABELS = 64
 
 
 class NaiveBayes:
@@ -39,8 +42,9 @@ class NaiveBayes:
 
     log P(text | k) = Σ_g log((c_gk + α) / (T_k + αV))
                     = Σ_g log(1 + c_gk/α)  +  n · log(α / (T_k + αV))
-    so only the (gram, label) pairs actually seen carry information: the first term is a sum over
-    the text's known n-grams, the second one vector per label.
+    so only the (gram, label) pairs actually seen carry information: the first term is a sum of
+    matrix rows over the text's known n-grams, the second one vector per label. The known n-grams
+    are found by one Aho-Corasick pass over the text (in C), not by cutting it up in Python.
     """
 
     def __init__(self, labels: Sequence[str], postings: dict[str, tuple[np.ndarray, np.ndarray]],
@@ -48,12 +52,13 @@ class NaiveBayes:
         self.labels = list(labels)
         self._postings = postings
         self._bias = bias
-        self._dense = len(self.labels) <= DENSE_MAX_LABELS
-        if self._dense:
-            self._rows = {gram: row for row, gram in enumerate(postings)}
-            self._matrix = np.zeros((len(postings), len(self.labels)))
-            for gram, (labels_, values) in postings.items():
-                self._matrix[self._rows[gram], labels_] = values
+        self._matrix = np.zeros((max(len(postings), 1), len(self.labels)))
+        self._automaton = ahocorasick.Automaton()
+        for row, (gram, (label_index, values)) in enumerate(postings.items()):
+            self._matrix[row, label_index] = values
+            self._automaton.add_word(gram, row)
+        if postings:
+            self._automaton.make_automaton()
 
     @classmethod
     def train(cls, documents: Iterable[tuple[str, str, float]]) -> NaiveBayes:
@@ -73,27 +78,22 @@ class NaiveBayes:
                     for gram, by_label in counts.items()}
         return cls(list(index), postings, bias)
 
-    def log_likelihoods(self, grams: set[str]) -> tuple[np.ndarray, int]:
-        """Per label, and the number of n-grams the model knows."""
-        if self._dense:
-            rows = [self._rows[g] for g in grams if g in self._rows]
-            if not rows:
-                return np.zeros(len(self.labels)), 0
-            return self._matrix[rows].sum(axis=0) + len(rows) * self._bias, len(rows)
-        known = [self._postings[g] for g in grams if g in self._postings]
-        if not known:
-            return np.zeros(len(self.labels)), 0
-        labels = np.concatenate([p[0] for p in known])
-        values = np.concatenate([p[1] for p in known])
-        return np.bincount(labels, weights=values, minlength=len(self.labels)) + len(known) * self._bias, len(known)
+    def known_rows(self, folded: str) -> list[int]:
+        """Rows of the distinct known n-grams in a normalised, digit-folded text."""
+        if not self._postings or not folded:
+            return []
+        return list({row for _end, row in self._automaton.iter(folded)})
 
-    def probabilities(self, text: str, grams: set[str] | None = None) -> dict[str, float]:
-        """P(label | text) with a uniform prior. Naive Bayes is overconfident on long texts, so the
-        log-likelihoods are tempered by the square root of the number of known n-grams."""
-        scores, known = self.log_likelihoods(grams if grams is not None else ngrams(text))
-        if not known:
+    def probabilities(self, folded: str) -> dict[str, float]:
+        """P(label | text) with a uniform prior, for a normalised, digit-folded text (see ``fold``).
+
+        Naive Bayes is overconfident on long texts, so the log-likelihoods are tempered by the square
+        root of the number of known n-grams."""
+        rows = self.known_rows(folded)
+        if not rows:
             return {}
-        weights = np.exp((scores - scores.max()) / max(1.0, math.sqrt(known)))
+        scores = self._matrix[rows].sum(axis=0) + len(rows) * self._bias
+        weights = np.exp((scores - scores.max()) / max(1.0, math.sqrt(len(rows))))
         weights /= weights.sum()
         return dict(zip(self.labels, weights.tolist()))
 
@@ -111,21 +111,34 @@ class NaiveBayes:
 
 
 class RoutingModel:
-    """The learned half of routing: P(major | text), and P(minor | text) to pick within a major."""
+    """The learned half of routing: P(major | text), and within each major P(minor | text)."""
 
-    def __init__(self, majors: NaiveBayes, minors: NaiveBayes, trained_on: int = 0):
+    def __init__(self, majors: NaiveBayes, minors: dict[str, NaiveBayes], trained_on: int = 0):
         self.majors, self.minors, self.trained_on = majors, minors, trained_on
 
     @classmethod
     def train(cls, documents: Iterable[tuple[str, str, float]]) -> RoutingModel:
         """``documents``: (text, minor code, weight); a minor code's first two digits are its major."""
         documents = list(documents)
+        by_major: dict[str, list] = defaultdict(list)
+        for document in documents:
+            by_major[document[1][:2]].append(document)
         return cls(NaiveBayes.train((text, minor[:2], w) for text, minor, w in documents),
-                   NaiveBayes.train(documents), trained_on=len(documents))
+                   {major: NaiveBayes.train(docs) for major, docs in by_major.items()}, trained_on=len(documents))
+
+    def minor_probabilities(self, major: str, folded: str) -> dict[str, float]:
+        model = self.minors.get(major)
+        return model.probabilities(folded) if model else {}
+
+    FORMAT = 2
 
     def to_dict(self) -> dict:
-        return {"majors": self.majors.to_dict(), "minors": self.minors.to_dict(), "trained_on": self.trained_on}
+        return {"format": self.FORMAT, "majors": self.majors.to_dict(),
+                "minors": {m: nb.to_dict() for m, nb in self.minors.items()}, "trained_on": self.trained_on}
 
     @classmethod
     def from_dict(cls, data: dict) -> RoutingModel:
-        return cls(NaiveBayes.from_dict(data["majors"]), NaiveBayes.from_dict(data["minors"]), data["trained_on"])
+        if data.get("format") != cls.FORMAT:
+            raise ValueError(f"routing model format {data.get('format')!r}, expected {cls.FORMAT}")
+        return cls(NaiveBayes.from_dict(data["majors"]),
+                   {m: NaiveBayes.from_dict(nb) for m, nb in data["minors"].items()}, data["trained_on"])

@@ -14,7 +14,7 @@ import ahocorasick
 from shapely import STRtree
 from shapely.geometry import Point, shape
 
-from .classifier import RoutingModel, ngrams
+from .classifier import RoutingModel, fold
 from .text import normalise
 
 KEYWORD_WEIGHT = 1.0
@@ -198,9 +198,8 @@ class Router:
         keyword_best: dict[str, CategoryScore] = {}
         for score in self.classifier.classify(text, normalised=True):
             keyword_best.setdefault(score.rule.major_code, score)
-        grams = ngrams(text, normalised=True) if self.model else set()
-        major_p = self.model.majors.probabilities(text, grams) if self.model else {}
-        minor_p: dict[str, float] | None = None
+        folded = fold(text, normalised=True)
+        major_p = self.model.majors.probabilities(folded) if self.model else {}
         candidates = []
         for major in set(keyword_best) | {m for m, p in major_p.items() if p >= MIN_MODEL_PROBABILITY}:
             if major not in self._by_major:
@@ -210,7 +209,7 @@ class Router:
             if keyword:
                 rule = keyword.rule
             else:  # no keyword of this major: the model also picks the minor
-                minor_p = minor_p if minor_p is not None else self.model.minors.probabilities(text, grams)
+                minor_p = self.model.minor_probabilities(major, folded)
                 rule = max(self._by_major[major], key=lambda r: (minor_p.get(r.minor_code, 0.0), -int(r.minor_code)))
             candidates.append(CategoryScore(rule, round((keyword.score if keyword else 0.0) + MODEL_WEIGHT * p, 3),
                                             keyword.matched if keyword else (), round(p, 3)))

@@ -83,8 +83,15 @@ def retrain() -> RoutingModelRecord:
 
 
 def latest_model() -> RoutingModel | None:
+    """The newest stored model; None when there is none or it was stored by an older release."""
     record = db.session.scalar(select(RoutingModelRecord).order_by(RoutingModelRecord.id.desc()).limit(1))
-    return RoutingModel.from_dict(record.data) if record else None
+    if record is None:
+        return None
+    try:
+        return RoutingModel.from_dict(record.data)
+    except ValueError as exc:
+        log.warning("routing model %s not usable (%s); training one in memory until the next retrain", record.id, exc)
+        return None
 
 
 def record_feedback(case: Case, source: str, *, corrected_unit: str | None = None,
