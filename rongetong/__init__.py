@@ -9,7 +9,7 @@ from flask import Flask, jsonify, request
 from config import Config, load_config
 
 from .domain.calendar import WorkingCalendar
-from .extensions import db, login_manager, migrate
+from .extensions import csrf, db, login_manager, migrate
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -33,7 +33,9 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     login_manager.init_app(app)
-    login_manager.login_view = None
+    login_manager.login_view = "web.login"
+    login_manager.login_message = "请先登录"
+    csrf.init_app(app)
     app.extensions["rongetong.calendar"] = WorkingCalendar(tz=app.config["TIMEZONE"])
     celery_init_app(app)
 
@@ -48,6 +50,7 @@ def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .web import bp as web_bp
 
+    csrf.exempt(api_bp)  # API clients authenticate with bearer tokens, not cookies
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
 

@@ -1,0 +1,27 @@
+from flask import render_template
+from sqlalchemy import func, select
+
+from ..api.serializers import STATUS_LABELS, iso
+from ..extensions import db
+from ..models import Case, User
+from . import bp
+
+
+@bp.get("/")
+def index():
+    counts = dict(db.session.execute(select(Case.status, func.count()).group_by(Case.status)).all())
+    users = db.session.scalars(select(User).where(User.role != "handler").order_by(User.role, User.username)).all()
+    return render_template("index.html", counts=counts, labels=STATUS_LABELS, users=users,
+                           total=sum(counts.values()))
+
+
+@bp.get("/healthz")
+def healthz():
+    db.session.execute(select(1))
+    return {"status": "ok"}
+
+
+@bp.app_template_filter("local")
+def local_time(moment) -> str:
+    """A stored (UTC) moment in the district's time zone, as 2026-11-25 09:30."""
+    return iso(moment)[:16].replace("T", " ") if moment else ""
