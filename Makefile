@@ -37,6 +37,7 @@ beat: install
 ## Benchmarks (print figures; need PostgreSQL and Redis as for `make test`).
 bench: install services
 	$(VENV)/bin/python -m bench.sweep_overdue
+	$(VENV)/bin/python -m bench.routing
 
 clean:
 	rm -rf $(VENV) instance
