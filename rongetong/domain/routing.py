@@ -21,6 +21,8 @@ KEYWORD_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.5
 # How much the n-gram model's certainty counts against keyword evidence: a sure model ≈ 1.5 keywords.
 MODEL_WEIGHT = 1.5
+# Keyword evidence this strong and this one-sided settles the category without the model.
+DECISIVE_SCORE, DECISIVE_CONFIDENCE = 2.0, 0.9
 # A major the model gives less than this, with no keyword either, is not a candidate.
 MIN_MODEL_PROBABILITY = 0.05
 
@@ -198,6 +200,10 @@ class Router:
         keyword_best: dict[str, CategoryScore] = {}
         for score in self.classifier.classify(text, normalised=True):
             keyword_best.setdefault(score.rule.major_code, score)
+        by_keywords = sorted(keyword_best.values(), key=lambda c: (-c.score, c.rule.minor_code))
+        if self.model is None or (by_keywords and by_keywords[0].score >= DECISIVE_SCORE
+                                  and confidence(by_keywords) >= DECISIVE_CONFIDENCE):
+            return by_keywords  # the keywords settle it: no need to ask the model
         folded = fold(text, normalised=True)
         major_p = self.model.majors.probabilities(folded) if self.model else {}
         candidates = []
