@@ -74,6 +74,8 @@ class Config:
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
     TOKEN_MAX_AGE_SECONDS = int(os.environ.get("TOKEN_MAX_AGE_SECONDS", 12 * 3600))
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "rongetong-demo")
+    # The home page lists the demo accounts only in the embedded demo, never against a real database.
+    SHOW_DEMO_LOGINS = _env_bool("SHOW_DEMO_LOGINS", default=not os.environ.get("DATABASE_URL"))
     # Routing below this confidence goes to the dispatcher's triage queue.
     ROUTING_MIN_CONFIDENCE = float(os.environ.get("ROUTING_MIN_CONFIDENCE", "0.35"))
     # An open case late by more than this many working hours goes to first-level review by itself.

@@ -32,5 +32,5 @@ def public_lookup(tracking_code: str):
 def public_rate(tracking_code: str):
     body = json_body(RatingRequest)
     case = find_by_tracking_code(tracking_code, body.phone_last4)
-    case = case_service.rate_case(case.id, rating=body.rating, comment=body.comment)
+    case = case_service.perform(case.id, "rate", CITIZEN, rating=body.rating, comment=body.comment)
     return jsonify(public_case_json(case))

@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 from ..domain.lifecycle import CITIZEN, Action, Actor, Role
 from ..domain.routing import Outcome
 from ..extensions import db
-from ..models import Case, Grid, Rating, SupervisionRecord, TimelineEntry, Town, Unit, User
+from ..models import Case, Grid, Rating, SupervisionRecord, Town, Unit, User
 from ..models.types import utcnow
 from ..services import learning, supervision
 from ..services.routing import apply_decision, get_router, invalidate_router
 from ..services.taxonomy import load_taxonomy, read_csv
-from ..services.workflow import assign_lead, new_tracking_code, transition, working_calendar
+from ..services.workflow import assign_lead, new_tracking_code, record_submission, transition, working_calendar
 from .geography import TOWNS, demo_grids
 
 STAFF = (  # username, display name, role
@@ -172,9 +172,7 @@ class CaseHistory:
                     reporter_phone=f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}",
                     created_at=at, updated_at=at)
         db.session.add(case)
-        case.timeline.append(TimelineEntry(at=at, actor_id=None, actor_name=CITIZEN.name,
-                                           actor_role=CITIZEN.role.value, action=Action.SUBMIT.value,
-                                           from_status=None, to_status="submitted", note=f"渠道：{channel}"))
+        record_submission(case, CITIZEN, at=at)
         self._advance(case, self._plan(age_days), at + timedelta(minutes=rng.randint(1, 5)))
 
     def _advance(self, case: Case, plan: _Plan, at: datetime) -> None:

@@ -17,11 +17,8 @@ from ..extensions import db
 from ..models import Case, MinorCategory, Rating, Unit, User
 from ..models.types import utcnow
 from . import learning, outbox
-from .workflow import (AssistTask, assign_lead, clear_unit, load_case, new_tracking_code, time_limits,
-                       transition, unit_by_code, working_calendar)
-
-CHANNELS = ("wechat", "grid", "hotline", "police110", "road_chief", "media", "open311")
-
+from .workflow import (AssistTask, assign_lead, clear_unit, load_case, new_tracking_code, record_submission,
+                       time_limits, transition, unit_by_code, working_calendar)
 
 def file_case(*, description: str, actor: Actor, channel: str, lat: float | None = None,
               lng: float | None = None, address: str | None = None, reporter_name: str | None = None,
@@ -32,18 +29,11 @@ def file_case(*, description: str, actor: Actor, channel: str, lat: float | None
                 reporter_phone=reporter_phone, reporter_id=actor.user_id, external_ref=external_ref,
                 route_requested_at=utcnow())
     db.session.add(case)
-    case.timeline.append(_submit_entry(case, actor))
+    record_submission(case, actor)
     db.session.flush()
     outbox.enqueue("dispatch.route_case", case_id=case.id)
     outbox.commit()
     return case
-
-
-def _submit_entry(case: Case, actor: Actor):
-    from ..models import TimelineEntry
-    return TimelineEntry(actor_id=actor.user_id, actor_name=actor.name, actor_role=actor.role.value,
-                         action=Action.SUBMIT.value, from_status=None, to_status=State.SUBMITTED.value,
-                         note=f"渠道：{case.channel}")
 
 
 def perform(case_id: int, action: str, actor: Actor, *, version: int | None = None, **params) -> Case:
@@ -193,35 +183,20 @@ def decide(case: Case, actor: Actor, *, decision: str, reason: str, department: 
 
 # --- citizen actions -------------------------------------------------------------------------
 
-def rate(case: Case, *, rating: str, comment: str | None = None, actor: Actor = lifecycle.CITIZEN,
-         source: str = "citizen") -> Case:
+def rate(case: Case, actor: Actor, *, rating: str, comment: str | None = None, source: str = "citizen") -> None:
     """满意/基本满意 close the case; 不满意 sends it back to the same unit (重办), twice → review."""
     action, follow_up = lifecycle.rating_action(rating, case.dissatisfied_count)
     transition(case, action, actor, note=comment, data={"rating": rating, "source": source})
     case.ratings.append(Rating(rating=rating, comment=comment, source=source, by_user_id=actor.user_id))
     if action is Action.CLOSE:
         case.closed_at = utcnow()
-        return case
+        return
     case.dissatisfied_count += 1
     case.rework, case.resolved_at, case.result = True, None, None
     if case.unit is not None:
         assign_lead(case, case.unit)
     if follow_up:
         transition(case, follow_up, SYSTEM, note=f"第 {case.dissatisfied_count} 次不满意，自动提交一级研判")
-    return case
-
-
-def rate_case(case_id: int, **kwargs) -> Case:
-    case = load_case(case_id, for_update=True)
-    if case is None:
-        raise NotFound("诉求件不存在")
-    try:
-        rate(case, **kwargs)
-        outbox.commit()
-    except Exception:
-        outbox.rollback()
-        raise
-    return case
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -272,4 +247,5 @@ ACTIONS: dict[str, Callable] = {
     "assist_done": assist_done,
     "reject": reject,
     "decide": decide,
+    "rate": rate,
 }

@@ -49,6 +49,13 @@ def time_limits(case: Case) -> TimeLimits:
                                    resolve_days=minor.resolve_days, resolve_hours=minor.resolve_hours)
 
 
+def record_submission(case: Case, actor: Actor, *, at: datetime | None = None) -> None:
+    """The first timeline entry of every case: filed (受理) through its channel."""
+    case.timeline.append(TimelineEntry(at=at or utcnow(), actor_id=actor.user_id, actor_name=actor.name,
+                                       actor_role=actor.role.value, action=Action.SUBMIT.value, from_status=None,
+                                       to_status=State.SUBMITTED.value, note=f"渠道：{case.channel}"))
+
+
 def transition(case: Case, action: Action, actor: Actor, *, note: str | None = None,
                data: dict | None = None, at: datetime | None = None) -> TimelineEntry:
     """Apply one state-machine step to the case and write its timeline entry."""

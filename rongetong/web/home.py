@@ -1,4 +1,4 @@
-from flask import render_template
+from flask import current_app, render_template
 from sqlalchemy import func, select
 
 from ..api.serializers import STATUS_LABELS, iso
@@ -10,7 +10,8 @@ from . import bp
 @bp.get("/")
 def index():
     counts = dict(db.session.execute(select(Case.status, func.count()).group_by(Case.status)).all())
-    users = db.session.scalars(select(User).where(User.role != "handler").order_by(User.role, User.username)).all()
+    users = (db.session.scalars(select(User).where(User.role != "handler").order_by(User.role, User.username)).all()
+             if current_app.config["SHOW_DEMO_LOGINS"] else [])
     return render_template("index.html", counts=counts, labels=STATUS_LABELS, users=users,
                            total=sum(counts.values()))
 
