@@ -4,7 +4,7 @@ PYTHON ?= python3
 PORT   ?= 5000
 FLASK  := $(VENV)/bin/flask --app wsgi
 
-.PHONY: run test install services worker beat bench clean
+.PHONY: run test install services browser worker beat bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -22,11 +22,15 @@ run: install
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## The whole suite: domain unit tests, API tests on PostgreSQL, task tests through a real celery worker on Redis.
-test: install services
+test: install services browser
 	$(VENV)/bin/python -m pytest
 
 services:
 	scripts/ensure-services.sh
+
+## Debian's Chromium and a Chinese font for the browser tests (Playwright drives it; no browser download).
+browser:
+	@{ command -v chromium && fc-list :lang=zh | grep -q . ; } >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei; }
 
 worker: install
 	$(VENV)/bin/celery -A workers.celery_app worker -Q dispatch,review_l1,review_l2,supervision,notify -l info
