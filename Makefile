@@ -14,12 +14,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-## Serve the demo on http://127.0.0.1:$(PORT) (embedded SQLite and in-process tasks unless DATABASE_URL/REDIS_URL say otherwise).
+## Serve the demo on http://127.0.0.1:$(PORT): embedded SQLite, in-process tasks and periodic jobs (DATABASE_URL overrides).
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) db-ready || $(FLASK) seed-demo
 	$(FLASK) demo-logins
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(FLASK) serve --host 127.0.0.1 --port $(PORT)
 
 ## The whole suite: domain unit tests, API tests on PostgreSQL, task tests through a real celery worker on Redis.
 test: install services browser

@@ -17,6 +17,20 @@ def register(app: Flask) -> None:
         summary = seed_demo(cases=cases)
         click.echo("seed-demo: " + ", ".join(f"{k}={v}" for k, v in summary.items()))
 
+    @app.cli.command("serve")
+    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--port", default=5000, show_default=True)
+    def serve_command(host: str, port: int) -> None:
+        """Serve the embedded product: the web app, in-process tasks and the periodic jobs in a thread."""
+        from werkzeug.serving import run_simple
+
+        from workers.embedded import start_embedded_beat
+
+        if not app.config["CELERY_EAGER"]:
+            raise click.UsageError("a broker is configured: run gunicorn, `celery worker` and `celery beat` instead")
+        start_embedded_beat(app)
+        run_simple(host, port, app, threaded=True)
+
     @app.cli.command("demo-logins")
     def demo_logins_command() -> None:
         """Print the demo accounts."""

@@ -35,6 +35,7 @@ STAFF = (  # username, display name, role
 GRID_WORKER_GRID = "zhongxinjie-001"
 CHANNEL_WEIGHTS = {"wechat": 36, "grid": 40, "hotline": 8, "police110": 5, "road_chief": 4, "media": 7}
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+JUST_FILED = 3  # so the demo shows every state, `submitted` included
 
 
 def seed_demo(*, cases: int = 3000, seed: int = 20261125) -> dict:
@@ -143,7 +144,8 @@ class CaseHistory:
                 self._one_case()
                 if number % 500 == 0:
                     db.session.flush()
-        return count
+            self.just_filed(JUST_FILED)
+        return count + JUST_FILED
 
     def _plan(self, age_days: float) -> _Plan:
         r = self.rng.random()
@@ -158,10 +160,19 @@ class CaseHistory:
                      else "rejected")
         return _Plan(final, late_accept, late_resolve, rework=self.rng.random() < 0.03)
 
+    def just_filed(self, count: int) -> None:
+        """Cases filed moments ago, still waiting for routing (the relay routes them within a minute)."""
+        for seconds in range(count):
+            self._new_case(self.now - timedelta(seconds=20 + seconds), route_requested=True)
+
     def _one_case(self) -> None:
+        age_days = 90 * self.rng.random() ** 1.3  # more recent cases than old ones
+        at = self.now - timedelta(days=age_days, minutes=self.rng.randint(0, 600))
+        case = self._new_case(at)
+        self._advance(case, self._plan(age_days), at + timedelta(minutes=self.rng.randint(1, 5)))
+
+    def _new_case(self, at: datetime, route_requested: bool = False) -> Case:
         rng = self.rng
-        age_days = 90 * rng.random() ** 1.3  # more recent cases than old ones
-        at = self.now - timedelta(days=age_days, minutes=rng.randint(0, 600))
         minor, text = rng.choice(self.complaints)
         grid = rng.choice(self.grids)
         (west, south), (east, north) = grid.geometry["coordinates"][0][0], grid.geometry["coordinates"][0][2]
@@ -170,10 +181,10 @@ class CaseHistory:
                     lat=round(rng.uniform(south, north), 6), lng=round(rng.uniform(west, east), 6),
                     reporter_name=rng.choice(SURNAMES) + rng.choice("先生女士"),
                     reporter_phone=f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}",
-                    created_at=at, updated_at=at)
+                    created_at=at, updated_at=at, route_requested_at=at if route_requested else None)
         db.session.add(case)
         record_submission(case, CITIZEN, at=at)
-        self._advance(case, self._plan(age_days), at + timedelta(minutes=rng.randint(1, 5)))
+        return case
 
     def _advance(self, case: Case, plan: _Plan, at: datetime) -> None:
         rng, cal = self.rng, self.calendar
