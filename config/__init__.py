@@ -34,7 +34,7 @@ def normalise_db_url(url: str) -> str:
 def celery_settings(redis_url: str | None, eager: bool) -> dict:
     """Celery configuration: queues, routes by task-name prefix, reliable acknowledgement."""
     return {
-        "broker_url": redis_url or "memory://",
+        "broker_url": redis_url or "memory://localhost/",
         "result_backend": None,
         "task_ignore_result": True,
         "task_always_eager": eager,
