@@ -4,7 +4,7 @@ PYTHON ?= python3
 PORT   ?= 5000
 FLASK  := $(VENV)/bin/flask --app wsgi
 
-.PHONY: run test install services browser worker beat bench clean
+.PHONY: run test install services browser lint worker beat bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ test: install services browser
 
 services:
 	scripts/ensure-services.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
 
 ## Debian's Chromium and a Chinese font for the browser tests (Playwright drives it; no browser download).
 browser:

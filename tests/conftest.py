@@ -9,8 +9,8 @@ import os
 
 import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from config import TestConfig

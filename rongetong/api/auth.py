@@ -20,7 +20,8 @@ def bearer_user() -> User | None:
     """The user of the request's bearer token, read once per request."""
     if "api_user" not in g:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        g.api_user = auth_service.user_from_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        token = token.strip()
+        g.api_user = auth_service.user_from_token(token) if scheme.lower() == "bearer" and token else None
     return g.api_user
 
 

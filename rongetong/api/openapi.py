@@ -36,7 +36,8 @@ CASE = {"type": "object", "properties": {
     "actions": {"type": "array", "items": {"type": "string"}, "description": "what the caller may do now"},
     "timeline": {"type": "array", "items": TIMELINE_ENTRY},
 }}
-CASE_PAGE = {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}},
+CASE_PAGE = {"type": "object", "properties": {"items": {"type": "array",
+                                                        "items": {"$ref": "#/components/schemas/Case"}},
                                               "page": {"type": "integer"}, "per_page": {"type": "integer"},
                                               "total": {"type": "integer"}}}
 
@@ -67,8 +68,8 @@ OPERATIONS = [
      "supervisor, leader, dispatcher, admin", None, 200, "CasePage"),
     ("get", "/supervision/records", "Supervision records (督办) (query: status open|closed, unit)",
      "supervisor, leader, dispatcher, admin, handler (own unit)", None, 200, None),
-    ("get", "/supervision/stats", "Supervision closure rate (督办办结率)", "supervisor, leader, dispatcher, admin, handler",
-     None, 200, None),
+    ("get", "/supervision/stats", "Supervision closure rate (督办办结率)",
+     "supervisor, leader, dispatcher, admin, handler", None, 200, None),
     *[("post", f"/supervision/records/{{record_id}}/{kind}", f"Supervision action `{kind}`",
        "handler" if kind == "explanation" else "supervisor", schemas.SupervisionNote, 200, None)
       for kind in ("remind", "demand_explanation", "explanation", "close")],

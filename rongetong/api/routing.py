@@ -4,9 +4,8 @@ from flask import jsonify, request
 from pydantic import BaseModel
 
 from ..domain.lifecycle import Role
-from ..services import learning, police
+from ..services import learning, police, taxonomy
 from ..services import routing as routing_service
-from ..services import taxonomy
 from . import bp
 from .auth import current_actor, json_body, roles_required
 from .schemas import MinorEdit, PoliceCallback, PreviewRequest, Rollback

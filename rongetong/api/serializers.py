@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-
 from ..domain.lifecycle import Actor, allowed_actions
 from ..domain.privacy import mask_name, mask_phone, mask_text
 from ..models import Case

@@ -206,7 +206,8 @@ class SupervisionAction(db.Model):
 class Reminder(db.Model):
     """催办 sent to a unit at 80% of a limit, once per deadline."""
     __tablename__ = "reminders"
-    __table_args__ = (UniqueConstraint("case_id", "deadline_kind", "deadline_at", name="uq_reminder_once_per_deadline"),)
+    __table_args__ = (UniqueConstraint("case_id", "deadline_kind", "deadline_at",
+                                       name="uq_reminder_once_per_deadline"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -17,8 +17,19 @@ from ..extensions import db
 from ..models import Case, MinorCategory, Rating, Unit, User
 from ..models.types import utcnow
 from . import learning, outbox
-from .workflow import (AssistTask, assign_lead, clear_unit, load_case, new_tracking_code, record_submission,
-                       time_limits, transition, unit_by_code, working_calendar)
+from .workflow import (
+    AssistTask,
+    assign_lead,
+    clear_unit,
+    load_case,
+    new_tracking_code,
+    record_submission,
+    time_limits,
+    transition,
+    unit_by_code,
+    working_calendar,
+)
+
 
 def file_case(*, description: str, actor: Actor, channel: str, lat: float | None = None,
               lng: float | None = None, address: str | None = None, reporter_name: str | None = None,

@@ -140,7 +140,7 @@ def routing_stats() -> dict:
         "accuracy": round(1 - len(wrong) / total, 4) if total else None,
         "return_rate": round(len(returned) / total, 4) if total else None,
         "by_major": [{"major": {"code": code, "name": names.get(code)}, "routed": n,
-                      "corrected": wrong_by_major.get(code, 0), "accuracy": round(1 - wrong_by_major.get(code, 0) / n, 4)}
+                      "corrected": wrong_by_major[code], "accuracy": round(1 - wrong_by_major[code] / n, 4)}
                      for code, n in sorted(routed.items())],
         "top_confusions": [{"predicted": {"code": p, "name": names.get(p)},
                             "corrected": {"code": c, "name": names.get(c)} if c else None, "count": n}

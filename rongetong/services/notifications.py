@@ -54,7 +54,8 @@ def send_reminders(ids: list[int]) -> int:
     for reminder in db.session.scalars(select(Reminder).where(Reminder.id.in_(sent))):
         case = db.session.get(Case, reminder.case_id)
         unit = case.unit.name if case.unit else "承办单位"
-        send(unit, f"【催办】诉求件 {case.tracking_code} 距{KIND_NAMES[reminder.deadline_kind]}时限不足 20%，请抓紧办理。")
+        limit = KIND_NAMES[reminder.deadline_kind]
+        send(unit, f"【催办】诉求件 {case.tracking_code} 距{limit}时限不足 20%，请抓紧办理。")
     return len(sent)
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import and_, case as sql_case, exists, func, insert, literal, select, union_all
+from sqlalchemy import and_, exists, func, insert, literal, select, union_all
+from sqlalchemy import case as sql_case
 
 from ..domain.errors import ActionForbidden, InvalidTransition, NotFound
 from ..domain.lifecycle import HANDLING_STATES, SYSTEM, Action, Actor, Role, State

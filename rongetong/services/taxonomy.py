@@ -122,7 +122,8 @@ def _apply(minor: MinorCategory, values: dict) -> None:
         unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
         if unit is None:
             raise RuleViolation(f"未知单位：{unit_code}", details={"field": "unit"})
-    words = {name: [w.strip() for w in values[name] if w and w.strip()] for name in ("keywords", "synonyms", "negative")}
+    words = {name: [w.strip() for w in values[name] if w and w.strip()]
+             for name in ("keywords", "synonyms", "negative")}
     minor.keywords, minor.synonyms, minor.negative = words["keywords"], words["synonyms"], words["negative"]
     minor.unit, minor.unit_id, minor.urgent = unit, unit.id if unit else None, bool(values["urgent"])
     minor.accept_minutes, minor.resolve_days, minor.resolve_hours = (

@@ -52,8 +52,9 @@ def keyword_edit(code: str):
     form.unit.choices = [("town", "属地镇街（网格所在镇街）")] + [(u.code, u.name) for u in units]
     if request.method == "GET":
         current = taxonomy.snapshot(minor)
-        form.keywords.data, form.synonyms.data = "\n".join(current["keywords"]), "\n".join(current["synonyms"])
-        form.negative.data, form.unit.data, form.urgent.data = "\n".join(current["negative"]), current["unit"], current["urgent"]
+        for name in ("keywords", "synonyms", "negative"):
+            getattr(form, name).data = "\n".join(current[name])
+        form.unit.data, form.urgent.data = current["unit"], current["urgent"]
         form.accept_minutes.data, form.resolve_days.data = current["accept_minutes"], current["resolve_days"]
     elif form.validate_on_submit():
         changes = {"keywords": _lines(form.keywords.data), "synonyms": _lines(form.synonyms.data),

@@ -3,8 +3,18 @@ from sqlalchemy import func, select
 
 from rongetong.demo.seed import seed_demo
 from rongetong.extensions import db
-from rongetong.models import (Assignment, Case, Grid, MajorCategory, Rating, SupervisionRecord, TimelineEntry, Town,
-                              Unit, User)
+from rongetong.models import (
+    Assignment,
+    Case,
+    Grid,
+    MajorCategory,
+    Rating,
+    SupervisionRecord,
+    TimelineEntry,
+    Town,
+    Unit,
+    User,
+)
 
 
 def test_seed_demo_builds_a_history_in_many_states_and_is_idempotent(app, db_session):

@@ -2,6 +2,7 @@
 import json
 
 import pytest
+
 from rongetong.domain.geo import Problem, check_geometry, validate_grids
 
 TOWNS = {"qicun", "zhongxinjie"}

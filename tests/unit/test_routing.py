@@ -1,8 +1,7 @@
 """智能派遣 in memory: grid lookup by position, category by keywords, outcome and explanation."""
 import pytest
 
-from rongetong.domain.routing import (CategoryRule, GridArea, GridIndex, KeywordClassifier, Outcome, Router,
-                                      confidence)
+from rongetong.domain.routing import CategoryRule, GridArea, GridIndex, KeywordClassifier, Outcome, Router, confidence
 from rongetong.domain.text import normalise
 
 
