@@ -70,6 +70,18 @@ OPERATIONS = [
      "supervisor, leader, dispatcher, admin, handler (own unit)", None, 200, None),
     ("get", "/supervision/stats", "Supervision closure rate (督办办结率)",
      "supervisor, leader, dispatcher, admin, handler", None, 200, None),
+    ("post", "/dispatch/preview", "What routing would decide for a text and a point (writes nothing)", STAFF,
+     schemas.PreviewRequest, 200, None),
+    ("get", "/stats/routing", "Measured routing accuracy, per major, return rate, top confusions",
+     "dispatcher, leader, supervisor, admin", None, 200, None),
+    ("post", "/police/callback", "The police platform closes or returns a case (signed: X-Timestamp, X-Signature)",
+     None, schemas.PoliceCallback, 200, None),
+    ("get", "/taxonomy/minors", "The keyword library (query: major)", STAFF, None, 200, None),
+    ("get", "/taxonomy/minors/{code}", "One minor category with its versions", STAFF, None, 200, None),
+    ("patch", "/taxonomy/minors/{code}", "Edit the keyword library entry (a new version)", "admin",
+     schemas.MinorEdit, 200, None),
+    ("post", "/taxonomy/minors/{code}/rollback", "Restore a version (0: before the first change)", "admin",
+     schemas.Rollback, 200, None),
     *[("post", f"/supervision/records/{{record_id}}/{kind}", f"Supervision action `{kind}`",
        "handler" if kind == "explanation" else "supervisor", schemas.SupervisionNote, 200, None)
       for kind in ("remind", "demand_explanation", "explanation", "close")],
@@ -103,7 +115,7 @@ def document() -> dict:
         params = [name.strip("{}") for name in path.split("/") if name.startswith("{")]
         if params:
             operation["parameters"] = [{"name": p, "in": "path", "required": True,
-                                        "schema": {"type": "string" if p == "tracking_code" else "integer"}}
+                                        "schema": {"type": "string" if p in ("tracking_code", "code") else "integer"}}
                                        for p in params]
         paths.setdefault(path, {})[method] = operation
     return {

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from ..domain.lifecycle import CITIZEN, Action, Actor, Role
 from ..domain.routing import Outcome
 from ..extensions import db
-from ..models import Case, Grid, Rating, SupervisionRecord, Town, Unit, User
+from ..models import Case, Grid, MinorCategory, Rating, RoutingFeedback, SupervisionRecord, Town, Unit, User
 from ..models.types import utcnow
 from ..services import learning, supervision
 from ..services.routing import apply_decision, get_router, invalidate_router
@@ -130,6 +130,7 @@ class CaseHistory:
         self.complaints = [(r["minor"], r["text"]) for r in read_csv("demo_complaints.csv")]
         self.grids = db.session.scalars(select(Grid)).all()
         self.units = {u.code: u for u in db.session.scalars(select(Unit))}
+        self.minors = {m.code: m for m in db.session.scalars(select(MinorCategory))}
         self.handlers = {u.unit_id: u for u in db.session.scalars(select(User).where(User.role == "handler"))}
         self.staff = {u.role: u for u in db.session.scalars(select(User).where(User.role != "handler"))}
 
@@ -168,10 +169,11 @@ class CaseHistory:
     def _one_case(self) -> None:
         age_days = 90 * self.rng.random() ** 1.3  # more recent cases than old ones
         at = self.now - timedelta(days=age_days, minutes=self.rng.randint(0, 600))
-        case = self._new_case(at)
-        self._advance(case, self._plan(age_days), at + timedelta(minutes=self.rng.randint(1, 5)))
+        case, minor = self._new_case(at)
+        self._advance(case, minor, self._plan(age_days), at + timedelta(minutes=self.rng.randint(1, 5)))
 
-    def _new_case(self, at: datetime, route_requested: bool = False) -> Case:
+    def _new_case(self, at: datetime, route_requested: bool = False) -> tuple[Case, str]:
+        """A case of a sample complaint at a random point of a random grid, and the complaint's true minor."""
         rng = self.rng
         minor, text = rng.choice(self.complaints)
         grid = rng.choice(self.grids)
@@ -184,32 +186,52 @@ class CaseHistory:
                     created_at=at, updated_at=at, route_requested_at=at if route_requested else None)
         db.session.add(case)
         record_submission(case, CITIZEN, at=at)
-        return case
+        return case, minor
 
-    def _advance(self, case: Case, plan: _Plan, at: datetime) -> None:
+    def _advance(self, case: Case, true_minor: str, plan: _Plan, at: datetime) -> None:
         rng, cal = self.rng, self.calendar
         decision = self.router.route(case.description, case.lat, case.lng)
         apply_decision(case, decision, at=at)
         if decision.outcome is Outcome.POLICE:
             return
-        if decision.outcome is Outcome.TRIAGE:
+        misrouted = decision.outcome is Outcome.DISPATCH and decision.category.major_code != true_minor[:2]
+        if decision.outcome is Outcome.TRIAGE or misrouted:
             if plan.final == "triage":
                 return
             at = cal.add_working_minutes(at, rng.randint(5, 90))
             if not self._before_now(at):
                 return
+            if misrouted:  # the wrong unit returns it (退单) within its window
+                transition(case, Action.RETURN, self.actor(Role.HANDLER, case.unit_id), at=at, note="不属于本单位职责")
+                self._feedback(case, "return", at)
+                case.return_count, at = 1, cal.add_working_minutes(at, rng.randint(5, 60))
             if plan.final == "rejected":
                 transition(case, Action.REJECT, self.actor(Role.DISPATCHER), at=at, note="不属于受理范围，已告知诉求人")
                 case.closed_at = at
                 return
-            unit = self.units[decision.unit_code] if decision.unit_code else rng.choice(list(self.units.values()))
-            transition(case, Action.DISPATCH, self.actor(Role.DISPATCHER), at=at, note=f"人工派遣至{unit.name}")
-            assign_lead(case, unit, at=at)
+            self._redispatch(case, true_minor, at)
         elif plan.final == "rejected":
             plan.final = "closed"
         if plan.final in ("dispatched", "triage"):
             return
         self._handle(case, plan, at)
+
+    def _redispatch(self, case: Case, true_minor: str, at: datetime) -> None:
+        """The command centre dispatches by hand to the right unit under the right category (改派)."""
+        minor = self.minors[true_minor]
+        unit = minor.unit or self.units[f"office-{case.grid.town.code}"]
+        case.minor, case.major, case.urgent = minor, minor.major, minor.urgent
+        transition(case, Action.DISPATCH, self.actor(Role.DISPATCHER), at=at, note=f"人工派遣至{unit.name}",
+                   data={"department": unit.code, "category": minor.code})
+        self._feedback(case, "redispatch", at, corrected_unit=unit.code, corrected_minor=minor.code)
+        assign_lead(case, unit, at=at)
+
+    def _feedback(self, case: Case, source: str, at: datetime, **corrected) -> None:
+        if not (case.routing or {}).get("category"):
+            return
+        db.session.flush()  # the case needs its id
+        db.session.add(RoutingFeedback(case_id=case.id, source=source, predicted_minor=case.routing["category"],
+                                       predicted_unit=case.routing["unit"], created_at=at, **corrected))
 
     def _handle(self, case: Case, plan: _Plan, at: datetime) -> None:
         rng, cal = self.rng, self.calendar

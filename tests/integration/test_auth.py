@@ -54,7 +54,8 @@ def test_openapi_document_is_valid_and_lists_the_lifecycle(client):
     validate(doc)
     for path in ("/auth/token", "/cases", "/cases/{id}", "/cases/{id}/accept", "/cases/{id}/decide",
                  "/public/cases", "/public/cases/{tracking_code}/rating", "/geo/grids", "/review/meetings",
-                 "/supervision/overdue", "/supervision/records/{record_id}/close"):
+                 "/supervision/overdue", "/supervision/records/{record_id}/close", "/dispatch/preview",
+                 "/stats/routing", "/police/callback", "/taxonomy/minors/{code}/rollback"):
         assert path in doc["paths"], path
     assert "DecideRequest" in doc["components"]["schemas"]
 
