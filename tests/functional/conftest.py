@@ -33,16 +33,16 @@ def live_config(redis_db: int, **settings) -> TestConfig:
 class Worker:
     """A `celery worker` process group; its log goes to test-artifacts/ for post-mortems."""
 
-    def __init__(self, config: dict, name: str):
+    def __init__(self, config: dict, name: str, env: dict | None = None):
         ARTIFACTS.mkdir(exist_ok=True)
-        self.config, self.log_path = config, ARTIFACTS / f"celery-{name}.log"
+        self.config, self.log_path, self.extra_env = config, ARTIFACTS / f"celery-{name}.log", env or {}
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> Worker:
         env = {**os.environ, "RONGETONG_CONFIG": "test", "TEST_DATABASE_URL": self.config["SQLALCHEMY_DATABASE_URI"],
                "TEST_REDIS_URL": self.config["REDIS_URL"],
                "ROUTING_STUCK_AFTER_SECONDS": str(self.config["ROUTING_STUCK_AFTER_SECONDS"]),
-               "OUTBOX_RELAY_GRACE_SECONDS": str(self.config["OUTBOX_RELAY_GRACE_SECONDS"])}
+               "OUTBOX_RELAY_GRACE_SECONDS": str(self.config["OUTBOX_RELAY_GRACE_SECONDS"]), **self.extra_env}
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(

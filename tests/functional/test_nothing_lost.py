@@ -3,8 +3,11 @@
 Each test runs its own stack on its own Redis database: the app over HTTP and `celery worker`
 processes it starts, kills and restarts.
 """
+import json
 import subprocess
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import psycopg
 import pytest
@@ -39,8 +42,8 @@ def spawn(stack):
     """Start workers for this test; whatever is still running at the end is killed."""
     started = []
 
-    def _spawn(name: str) -> Worker:
-        worker = Worker(stack[0].config, name)
+    def _spawn(name: str, **env) -> Worker:
+        worker = Worker(stack[0].config, name, env)
         started.append(worker)
         return worker.start()
     yield _spawn
@@ -142,3 +145,39 @@ def test_with_redis_down_the_api_still_files_and_nothing_is_lost(stack, spawn, p
     assert len(counts) == 50
     assert {status for status, _, _ in counts.values()} == {"dispatched"}, counts
     assert all(submits == 1 and routes == 1 for _, submits, routes in counts.values()), counts
+
+
+class Platform(BaseHTTPRequestHandler):
+    """The police command platform on localhost: down for the first push, then acknowledging."""
+    received: list = []
+
+    def do_POST(self):  # noqa: N802
+        Platform.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(503 if len(Platform.received) == 1 else 200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_police_push_is_retried_by_the_worker_until_acknowledged(stack, spawn, password):
+    app, api = stack
+    server = HTTPServer(("127.0.0.1", 0), Platform)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    Platform.received = []
+    try:
+        spawn("police", POLICE_PLATFORM_URL=f"http://127.0.0.1:{server.server_port}/events")
+        case = api.post("/cases", {"description": "小区门口有人持刀打架斗殴", **INSIDE},
+                        api.token("gridworker", password)).json()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with app.app_context():
+                acknowledged = db.session.get(Case, case["id"]).police_acknowledged_at
+                db.session.rollback()
+            if acknowledged:
+                break
+            time.sleep(0.3)
+    finally:
+        server.shutdown()
+    assert acknowledged, "the platform never acknowledged"
+    assert [body["tracking_code"] for body in Platform.received] == [case["tracking_code"]] * 2
