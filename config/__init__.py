@@ -91,6 +91,17 @@ class Config:
     # The police command platform (块警务): police-related cases are pushed here; unset → logged only.
     POLICE_PLATFORM_URL = os.environ.get("POLICE_PLATFORM_URL")
     POLICE_PLATFORM_SECRET = os.environ.get("POLICE_PLATFORM_SECRET", "dev-only-police-secret")
+    # Abuse limits on public endpoints and sign-in (429 in the API's error format); shared through Redis
+    # when there is one, so every web process counts together.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL", "memory://"))
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    # With Redis down, count in memory rather than refuse citizens and staff (the outbox keeps filings safe).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    PUBLIC_FILING_LIMIT = os.environ.get("PUBLIC_FILING_LIMIT", "10/minute;100/day")
+    PUBLIC_LOOKUP_LIMIT = os.environ.get("PUBLIC_LOOKUP_LIMIT", "30/minute")
+    SIGN_IN_LIMIT = os.environ.get("SIGN_IN_LIMIT", "10/minute")
     JSON_AS_ASCII = False
     TESTING = False
 
@@ -101,6 +112,8 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    RATELIMIT_ENABLED = False  # tests sign in hundreds of times; tests/integration/test_rate_limits.py enables it
+    RATELIMIT_STORAGE_URI = "memory://"
     SQLALCHEMY_DATABASE_URI = normalise_db_url(
         os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/rongetong_test")
     )

@@ -9,7 +9,7 @@ from flask import Flask, jsonify, request
 from config import Config, load_config
 
 from .domain.calendar import WorkingCalendar
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -36,6 +36,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "web.login"
     login_manager.login_message = "请先登录"
     csrf.init_app(app)
+    limiter.init_app(app)
     app.extensions["rongetong.calendar"] = WorkingCalendar(tz=app.config["TIMEZONE"])
     celery_init_app(app)
 

@@ -1,4 +1,6 @@
 """Extension objects, created unbound and initialised by the app factory."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -22,3 +24,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Limits on the public and sign-in endpoints; storage from RATELIMIT_STORAGE_URI (Redis in production).
+limiter = Limiter(key_func=get_remote_address)

@@ -1,7 +1,8 @@
 """The citizen's endpoints (no login): file, look up by tracking code + phone, rate."""
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 
 from ..domain.lifecycle import CITIZEN
+from ..extensions import limiter
 from ..services import cases as case_service
 from ..services.queries import find_by_tracking_code
 from . import bp
@@ -12,6 +13,7 @@ from .serializers import public_case_json
 
 
 @bp.post("/public/cases")
+@limiter.limit(lambda: current_app.config["PUBLIC_FILING_LIMIT"])
 def public_create():
     body = json_body(PublicCaseCreate)
     case = case_service.file_case(description=body.description, lat=body.lat, lng=body.lng,
@@ -21,6 +23,7 @@ def public_create():
 
 
 @bp.get("/public/cases/<tracking_code>")
+@limiter.limit(lambda: current_app.config["PUBLIC_LOOKUP_LIMIT"])
 def public_lookup(tracking_code: str):
     phone_last4 = request.args.get("phone_last4", "")
     if not (len(phone_last4) == 4 and phone_last4.isdigit()):
@@ -29,6 +32,7 @@ def public_lookup(tracking_code: str):
 
 
 @bp.post("/public/cases/<tracking_code>/rating")
+@limiter.limit(lambda: current_app.config["PUBLIC_LOOKUP_LIMIT"])
 def public_rate(tracking_code: str):
     body = json_body(RatingRequest)
     case = find_by_tracking_code(tracking_code, body.phone_last4)

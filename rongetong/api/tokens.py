@@ -1,5 +1,6 @@
-from flask import jsonify
+from flask import current_app, jsonify
 
+from ..extensions import limiter
 from ..services import auth as auth_service
 from . import bp
 from .auth import json_body
@@ -7,6 +8,7 @@ from .schemas import TokenRequest
 
 
 @bp.post("/auth/token")
+@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT"])
 def issue_token():
     """Exchange a staff username and password for a bearer token."""
     body = json_body(TokenRequest)
