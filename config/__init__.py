@@ -112,7 +112,8 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
-    RATELIMIT_ENABLED = False  # tests sign in hundreds of times; tests/integration/test_rate_limits.py enables it
+    # Tests sign in hundreds of times; tests/integration/test_rate_limits.py tightens these.
+    SIGN_IN_LIMIT = PUBLIC_FILING_LIMIT = PUBLIC_LOOKUP_LIMIT = "100000/minute"
     RATELIMIT_STORAGE_URI = "memory://"
     SQLALCHEMY_DATABASE_URI = normalise_db_url(
         os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/rongetong_test")

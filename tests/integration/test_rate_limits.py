@@ -1,17 +1,21 @@
 """Abuse limits: too many sign-ins or public requests from one address answer 429 in the error format."""
 import pytest
 
-from config import TestConfig
-from rongetong import create_app
+from rongetong.extensions import limiter
 from tests.factories import INSIDE, RUBBISH
+
+TIGHT = {"SIGN_IN_LIMIT": "3/minute", "PUBLIC_LOOKUP_LIMIT": "3/minute", "PUBLIC_FILING_LIMIT": "2/minute"}
 
 
 @pytest.fixture()
-def limited(app, db_session):
-    """An app with the limits on (the suite's app has them off) and tight limits for the test."""
-    settings = {"RATELIMIT_ENABLED": True, "SIGN_IN_LIMIT": "3/minute", "PUBLIC_LOOKUP_LIMIT": "3/minute",
-                "PUBLIC_FILING_LIMIT": "2/minute", "CELERY_EAGER": True}
-    return create_app(type("Limited", (TestConfig,), settings)()).test_client()
+def limited(app, client):
+    """The limits tightened (the suite runs with generous ones), for this test only."""
+    saved = {key: app.config[key] for key in TIGHT}
+    app.config.update(TIGHT)
+    limiter.reset()
+    yield client
+    limiter.reset()
+    app.config.update(saved)
 
 
 def test_sign_in_is_limited(limited):
