@@ -2,6 +2,7 @@ from flask import abort, jsonify, request
 
 from ..domain.lifecycle import Role
 from ..services import cases as case_service
+from ..services import privacy
 from ..services.queries import CaseFilters, get_case, list_cases
 from . import bp
 from .auth import current_actor, json_body, roles_required
@@ -67,3 +68,10 @@ def case_action(case_id: int, action: str):
     case = case_service.perform(case_id, action, actor, version=version, **params)
     return jsonify(case_json(case, viewer=actor))
 
+
+
+@bp.post("/cases/<int:case_id>/contact")
+@roles_required()
+def reveal_contact(case_id: int):
+    """The reporter's full name and phone, for the roles that call citizens back; every read is audited."""
+    return jsonify(privacy.reveal_contact(case_id, current_actor(), request.remote_addr))

@@ -52,6 +52,8 @@ OPERATIONS = [
     ("get", "/cases/{id}", "A case with its timeline", STAFF, None, 200, "Case"),
     *[("post", f"/cases/{{id}}/{action}", f"Case action `{action}`", STAFF, model, 200, "Case")
       for action, model in schemas.ACTION_BODIES.items()],
+    ("post", "/cases/{id}/contact", "The reporter's full name and phone (audited)", "dispatcher, officer, handler",
+     None, 200, None),
     ("post", "/public/cases", "A citizen files a case (no login)", None, schemas.PublicCaseCreate, 201, None),
     ("get", "/public/cases/{tracking_code}", "A citizen looks a case up (query: phone_last4)", None, None, 200, None),
     ("post", "/public/cases/{tracking_code}/rating", "A citizen rates a resolved case", None,

@@ -32,7 +32,7 @@ def timeline_json(case: Case, *, public: bool = False) -> list[dict]:
         "action": e.action,
         "from_status": e.from_status,
         "to_status": e.to_status,
-        "note": mask_text(e.note) if public else e.note,
+        "note": mask_text(e.note),
     } for e in case.timeline]
 
 
@@ -50,7 +50,7 @@ def case_json(case: Case, *, viewer: Actor | None = None, with_timeline: bool = 
         "tracking_code": case.tracking_code,
         "status": case.status,
         "status_label": STATUS_LABELS.get(case.status, case.status),
-        "description": case.description,
+        "description": mask_text(case.description),  # numbers a citizen typed: see POST …/contact
         "channel": case.channel,
         "location": {"lat": case.lat, "lng": case.lng, "address": case.address},
         "town": _ref(case.town),

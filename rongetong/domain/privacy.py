@@ -31,3 +31,12 @@ def mask_name(name: str | None) -> str | None:
     if not name:
         return name
     return name[0] + "*" * (len(name) - 1)
+
+
+# Who may read a citizen's full phone number (each read is audited): the command centre calls
+# citizens back, return-visit officers phone them, and the handling unit may need to reach them.
+REVEAL_ROLES = frozenset({"dispatcher", "officer", "handler"})
+
+
+def may_reveal_contact(role: str, own_unit: bool) -> bool:
+    return role in REVEAL_ROLES and (role != "handler" or own_unit)

@@ -1,4 +1,5 @@
 """SQLAlchemy 2 models, one module per aggregate."""
+from .audit import AuditEntry
 from .case import Assignment, Case, Rating, Reminder, SupervisionAction, SupervisionRecord, TimelineEntry
 from .geo import Grid, Town
 from .learning import KeywordChange, RoutingFeedback, RoutingModelRecord
@@ -7,6 +8,6 @@ from .outbox import OutboxMessage
 from .review import ReviewMeeting
 from .taxonomy import MajorCategory, MinorCategory
 
-__all__ = ["Assignment", "Case", "Grid", "KeywordChange", "MajorCategory", "MinorCategory", "OutboxMessage", "Rating",
-           "Reminder", "ReviewMeeting", "RoutingFeedback", "RoutingModelRecord", "SupervisionAction",
-           "SupervisionRecord", "TimelineEntry", "Town", "Unit", "User"]
+__all__ = ["Assignment", "AuditEntry", "Case", "Grid", "KeywordChange", "MajorCategory", "MinorCategory",
+           "OutboxMessage", "Rating", "Reminder", "ReviewMeeting", "RoutingFeedback", "RoutingModelRecord",
+           "SupervisionAction", "SupervisionRecord", "TimelineEntry", "Town", "Unit", "User"]
