@@ -54,6 +54,8 @@ OPERATIONS = [
       for action, model in schemas.ACTION_BODIES.items()],
     ("post", "/cases/{id}/contact", "The reporter's full name and phone (audited)", "dispatcher, officer, handler",
      None, 200, None),
+    ("get", "/return-visits", "回访 work list: unrated resolved cases and a sample of closed ones (query: sample)",
+     "officer, admin", None, 200, None),
     ("post", "/public/cases", "A citizen files a case (no login)", None, schemas.PublicCaseCreate, 201, None),
     ("get", "/public/cases/{tracking_code}", "A citizen looks a case up (query: phone_last4)", None, None, 200, None),
     ("post", "/public/cases/{tracking_code}/rating", "A citizen rates a resolved case", None,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
@@ -134,6 +134,18 @@ class AssistDoneRequest(ActionBody):
     result: Reason
 
 
+class ReturnVisitRequest(ActionBody):
+    reached: bool
+    rating: Literal["satisfied", "basically_satisfied", "dissatisfied"] | None = None
+    comment: Annotated[str, StringConstraints(max_length=1000)] | None = None
+
+    @model_validator(mode="after")
+    def _rating_when_reached(self):
+        if self.reached and self.rating is None:
+            raise ValueError("a reached citizen's rating is required")
+        return self
+
+
 # One body model per case action, in the order the API documents them.
 ACTION_BODIES: dict[str, type[ActionBody]] = {
     "accept": AcceptRequest,
@@ -147,6 +159,7 @@ ACTION_BODIES: dict[str, type[ActionBody]] = {
     "dispatch": DispatchRequest,
     "decide": DecideRequest,
     "reject": RejectRequest,
+    "return_visit": ReturnVisitRequest,
 }
 
 

@@ -1,6 +1,6 @@
 """SQLAlchemy 2 models, one module per aggregate."""
 from .audit import AuditEntry
-from .case import Assignment, Case, Rating, Reminder, SupervisionAction, SupervisionRecord, TimelineEntry
+from .case import Assignment, Case, Rating, Reminder, ReturnVisit, SupervisionAction, SupervisionRecord, TimelineEntry
 from .geo import Grid, Town
 from .learning import KeywordChange, RoutingFeedback, RoutingModelRecord
 from .org import Unit, User
@@ -9,5 +9,5 @@ from .review import ReviewMeeting
 from .taxonomy import MajorCategory, MinorCategory
 
 __all__ = ["Assignment", "AuditEntry", "Case", "Grid", "KeywordChange", "MajorCategory", "MinorCategory",
-           "OutboxMessage", "Rating", "Reminder", "ReviewMeeting", "RoutingFeedback", "RoutingModelRecord",
-           "SupervisionAction", "SupervisionRecord", "TimelineEntry", "Town", "Unit", "User"]
+           "OutboxMessage", "Rating", "Reminder", "ReturnVisit", "ReviewMeeting", "RoutingFeedback",
+           "RoutingModelRecord", "SupervisionAction", "SupervisionRecord", "TimelineEntry", "Town", "Unit", "User"]

@@ -88,6 +88,7 @@ class Case(db.Model):
         back_populates="case", order_by="Rating.id", cascade="all, delete-orphan")
     supervision_records: Mapped[list[SupervisionRecord]] = relationship(
         back_populates="case", order_by="SupervisionRecord.id", cascade="all, delete-orphan")
+    return_visits: Mapped[list[ReturnVisit]] = relationship(order_by="ReturnVisit.id", cascade="all, delete-orphan")
 
     def overdue_deadline(self, now: datetime) -> str | None:
         return overdue_deadline(self.status, self.accept_due, self.resolve_due, now)
@@ -216,3 +217,16 @@ class Reminder(db.Model):
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ReturnVisit(db.Model):
+    """回访: an information officer's call to the citizen after the case was resolved or closed."""
+    __tablename__ = "return_visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reached: Mapped[bool]
+    rating: Mapped[str | None] = mapped_column(String(30))
+    comment: Mapped[str | None] = mapped_column(Text)

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import lifecycle, sla
-from ..domain.errors import ActionForbidden, NotFound, RuleViolation, VersionConflict
+from ..domain.errors import ActionForbidden, InvalidTransition, NotFound, RuleViolation, VersionConflict
 from ..domain.lifecycle import SYSTEM, Action, Actor, State
 from ..extensions import db
-from ..models import Case, MinorCategory, Rating, Unit, User
+from ..models import Case, MinorCategory, Rating, ReturnVisit, Unit, User
 from ..models.types import utcnow
 from . import learning, outbox
 from .workflow import (
@@ -210,6 +210,23 @@ def rate(case: Case, actor: Actor, *, rating: str, comment: str | None = None, s
         transition(case, follow_up, SYSTEM, note=f"第 {case.dissatisfied_count} 次不满意，自动提交一级研判")
 
 
+def return_visit(case: Case, actor: Actor, *, reached: bool, rating: str | None = None,
+                 comment: str | None = None) -> None:
+    """回访: the officer's call. On a resolved case the citizen's answer is its rating (close or rework);
+    on a closed case (a sample check) it is recorded as a rating without reopening anything."""
+    if actor.role is not lifecycle.Role.OFFICER:
+        raise ActionForbidden("只有回访员可以登记回访")
+    if case.status not in (State.RESOLVED.value, State.CLOSED.value):
+        raise InvalidTransition("只有已办结或已结案的诉求件可以回访")
+    case.return_visits.append(ReturnVisit(officer_id=actor.user_id, reached=reached, rating=rating, comment=comment))
+    if not (reached and rating):
+        return
+    if case.status == State.RESOLVED.value:
+        rate(case, actor, rating=rating, comment=comment, source="return_visit")
+    else:
+        case.ratings.append(Rating(rating=rating, comment=comment, source="return_visit", by_user_id=actor.user_id))
+
+
 # --- helpers ---------------------------------------------------------------------------------
 
 def _units(department: str, assisting: list[dict]) -> tuple[Unit, list[AssistTask]]:
@@ -259,4 +276,5 @@ ACTIONS: dict[str, Callable] = {
     "reject": reject,
     "decide": decide,
     "rate": rate,
+    "return_visit": return_visit,
 }
