@@ -54,6 +54,11 @@ OPERATIONS = [
       for action, model in schemas.ACTION_BODIES.items()],
     ("post", "/cases/{id}/contact", "The reporter's full name and phone (audited)", "dispatcher, officer, handler",
      None, 200, None),
+    ("post", "/intake/{channel}", "A partner files a case (police110, road_chief, media, open311); signed, idempotent",
+     None, schemas.IntakeRequest, 201, None),
+    ("post", "/partners", "Issue a partner key pair (the secret is shown once)", "admin", schemas.PartnerCreate,
+     201, None),
+    ("delete", "/partners/{partner_id}", "Revoke a partner key", "admin", None, 200, None),
     ("get", "/return-visits", "回访 work list: unrated resolved cases and a sample of closed ones (query: sample)",
      "officer, admin", None, 200, None),
     ("post", "/public/cases", "A citizen files a case (no login)", None, schemas.PublicCaseCreate, 201, None),
@@ -119,7 +124,7 @@ def document() -> dict:
         params = [name.strip("{}") for name in path.split("/") if name.startswith("{")]
         if params:
             operation["parameters"] = [{"name": p, "in": "path", "required": True,
-                                        "schema": {"type": "string" if p in ("tracking_code", "code") else "integer"}}
+                                        "schema": {"type": "string" if p in ("tracking_code", "code", "channel") else "integer"}}
                                        for p in params]
         paths.setdefault(path, {})[method] = operation
     return {

@@ -212,3 +212,18 @@ class MinorEdit(Body):
 
 class Rollback(Body):
     version: Annotated[int, Field(ge=0)]
+
+
+class IntakeRequest(Body):
+    description: Text
+    external_id: Code
+    lat: Latitude | None = None
+    lng: Longitude | None = None
+    address: Annotated[str, StringConstraints(max_length=200)] | None = None
+    reporter_phone: Phone | None = None
+
+
+class PartnerCreate(Body):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    channel: Literal["police110", "road_chief", "media", "open311"]
+    webhook_url: Annotated[str, StringConstraints(pattern=r"^https?://", max_length=500)] | None = None

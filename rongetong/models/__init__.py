@@ -5,9 +5,11 @@ from .geo import Grid, Town
 from .learning import KeywordChange, RoutingFeedback, RoutingModelRecord
 from .org import Unit, User
 from .outbox import OutboxMessage
+from .partner import IdempotencyKey, Partner
 from .review import ReviewMeeting
 from .taxonomy import MajorCategory, MinorCategory
 
-__all__ = ["Assignment", "AuditEntry", "Case", "Grid", "KeywordChange", "MajorCategory", "MinorCategory",
-           "OutboxMessage", "Rating", "Reminder", "ReturnVisit", "ReviewMeeting", "RoutingFeedback",
-           "RoutingModelRecord", "SupervisionAction", "SupervisionRecord", "TimelineEntry", "Town", "Unit", "User"]
+__all__ = ["Assignment", "AuditEntry", "Case", "Grid", "IdempotencyKey", "KeywordChange", "MajorCategory",
+           "MinorCategory", "OutboxMessage", "Partner", "Rating", "Reminder", "ReturnVisit", "ReviewMeeting",
+           "RoutingFeedback", "RoutingModelRecord", "SupervisionAction", "SupervisionRecord", "TimelineEntry", "Town",
+           "Unit", "User"]

@@ -32,6 +32,7 @@ class Case(db.Model):
     description: Mapped[str] = mapped_column(Text)
     channel: Mapped[str] = mapped_column(String(20), index=True)
     external_ref: Mapped[str | None] = mapped_column(String(100))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))  # told of every status change
 
     lat: Mapped[float | None]
     lng: Mapped[float | None]

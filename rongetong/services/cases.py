@@ -14,7 +14,7 @@ from ..domain import lifecycle, sla
 from ..domain.errors import ActionForbidden, InvalidTransition, NotFound, RuleViolation, VersionConflict
 from ..domain.lifecycle import SYSTEM, Action, Actor, State
 from ..extensions import db
-from ..models import Case, MinorCategory, Rating, ReturnVisit, Unit, User
+from ..models import Case, IdempotencyKey, MinorCategory, Rating, ReturnVisit, Unit, User
 from ..models.types import utcnow
 from . import learning, outbox
 from .workflow import (
@@ -33,15 +33,21 @@ from .workflow import (
 
 def file_case(*, description: str, actor: Actor, channel: str, lat: float | None = None,
               lng: float | None = None, address: str | None = None, reporter_name: str | None = None,
-              reporter_phone: str | None = None, external_ref: str | None = None) -> Case:
-    """受理: commit the case and the routing task in one transaction; routing runs on ``dispatch``."""
+              reporter_phone: str | None = None, external_ref: str | None = None, partner_id: int | None = None,
+              idempotency: tuple[int, str] | None = None) -> Case:
+    """受理: commit the case and the routing task in one transaction; routing runs on ``dispatch``.
+
+    ``idempotency`` (partner id, key) is recorded in the same transaction, so one key files one case.
+    """
     case = Case(tracking_code=new_tracking_code(), status=State.SUBMITTED.value, description=description,
                 channel=channel, lat=lat, lng=lng, address=address, reporter_name=reporter_name,
                 reporter_phone=reporter_phone, reporter_id=actor.user_id, external_ref=external_ref,
-                route_requested_at=utcnow())
+                partner_id=partner_id, route_requested_at=utcnow())
     db.session.add(case)
     record_submission(case, actor)
     db.session.flush()
+    if idempotency:
+        db.session.add(IdempotencyKey(partner_id=idempotency[0], key=idempotency[1], case_id=case.id))
     outbox.enqueue("dispatch.route_case", case_id=case.id)
     outbox.commit()
     return case

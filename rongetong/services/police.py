@@ -2,8 +2,6 @@
 calls back to close them or hand them back to the command centre."""
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import time
@@ -13,7 +11,8 @@ import requests
 from flask import current_app
 from sqlalchemy import select, update
 
-from ..domain.errors import DomainError, NotFound
+from ..domain import signing
+from ..domain.errors import NotFound
 from ..domain.lifecycle import SYSTEM, Action
 from ..extensions import db
 from ..models import Case
@@ -22,22 +21,11 @@ from . import outbox
 from .workflow import load_case, transition
 
 log = logging.getLogger(__name__)
-MAX_SKEW_SECONDS = 300
 UNACKNOWLEDGED_AFTER = timedelta(minutes=10)
 
 
 class PushFailed(Exception):
     """The platform did not acknowledge; the task retries."""
-
-
-class BadSignature(DomainError):
-    status = 401
-    code = "bad_signature"
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    """Hex HMAC-SHA256 over ``"<timestamp>.<raw body>"``."""
-    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
 def push(case_id: int) -> bool:
@@ -55,7 +43,7 @@ def push(case_id: int) -> bool:
         try:
             response = requests.post(url, data=body, timeout=10, headers={
                 "Content-Type": "application/json", "X-Timestamp": timestamp,
-                "X-Signature": sign(current_app.config["POLICE_PLATFORM_SECRET"], timestamp, body),
+                "X-Signature": signing.sign(current_app.config["POLICE_PLATFORM_SECRET"], timestamp, body),
                 "Idempotency-Key": case.tracking_code})
         except requests.RequestException as exc:
             raise PushFailed(str(exc)) from exc
@@ -81,13 +69,7 @@ def requeue_unacknowledged(now=None) -> int:
 
 
 def verify(timestamp: str | None, signature: str | None, body: bytes) -> None:
-    if not timestamp or not signature or not timestamp.isdigit():
-        raise BadSignature("缺少签名或时间戳")
-    if abs(time.time() - int(timestamp)) > MAX_SKEW_SECONDS:
-        raise BadSignature("时间戳超出允许范围")
-    expected = sign(current_app.config["POLICE_PLATFORM_SECRET"], timestamp, body)
-    if not hmac.compare_digest(expected, signature):
-        raise BadSignature("签名错误")
+    signing.verify(current_app.config["POLICE_PLATFORM_SECRET"], timestamp, signature, body, time.time())
 
 
 def callback(tracking_code: str, result: str, note: str | None) -> Case:

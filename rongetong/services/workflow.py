@@ -67,6 +67,9 @@ def transition(case: Case, action: Action, actor: Actor, *, note: str | None = N
     case.status = step.target.value
     if step.target in REVIEW_QUEUES and case.id is not None:
         outbox.enqueue(REVIEW_QUEUES[step.target], case_id=case.id)
+    if case.partner_id is not None:  # the partner that filed it hears of every change
+        db.session.flush()
+        outbox.enqueue("notify.partner_status", entry_id=entry.id)
     return entry
 
 

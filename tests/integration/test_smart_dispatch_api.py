@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from sqlalchemy import func, select
 
+from rongetong.domain import signing
 from rongetong.extensions import db
 from rongetong.models import Case, OutboxMessage, RoutingFeedback, RoutingModelRecord
 from rongetong.services import learning, police
@@ -73,7 +74,7 @@ def signed(app, body: dict, skew: int = 0) -> tuple[bytes, dict]:
     raw = json.dumps(body).encode()
     timestamp = str(int(time.time()) + skew)
     return raw, {"Content-Type": "application/json", "X-Timestamp": timestamp,
-                 "X-Signature": police.sign(app.config["POLICE_PLATFORM_SECRET"], timestamp, raw)}
+                 "X-Signature": signing.sign(app.config["POLICE_PLATFORM_SECRET"], timestamp, raw)}
 
 
 def test_police_cases_are_pushed_and_the_platform_closes_or_returns_them(app, client, file_case):
@@ -129,7 +130,7 @@ def test_the_push_is_retried_until_the_platform_acknowledges(app, file_case):
         server.shutdown()
     assert len(Platform.received) == 2
     timestamp, signature, body = Platform.received[-1]
-    assert signature == police.sign(app.config["POLICE_PLATFORM_SECRET"], timestamp, body)
+    assert signature == signing.sign(app.config["POLICE_PLATFORM_SECRET"], timestamp, body)
     assert json.loads(body)["tracking_code"] == case["tracking_code"]
 
 

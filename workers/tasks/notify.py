@@ -1,7 +1,7 @@
 """Queue ``notify``: messages to citizens, units and supervisors, and the reminder sweep."""
 from celery import shared_task
 
-from rongetong.services import notifications, supervision
+from rongetong.services import notifications, partners, supervision
 
 
 @shared_task(name="notify.case_resolved", acks_late=True)
@@ -27,3 +27,9 @@ def supervision_action(record_id: int, kind: str) -> bool:
 @shared_task(name="notify.sweep_reminders", acks_late=True)
 def sweep_reminders() -> int:
     return supervision.sweep_reminders()
+
+
+@shared_task(name="notify.partner_status", acks_late=True, autoretry_for=(partners.WebhookFailed,),
+             retry_backoff=True, retry_backoff_max=600, max_retries=50)
+def partner_status(entry_id: int) -> bool:
+    return partners.push_status(entry_id)
