@@ -49,10 +49,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
+    from .open311 import bp as open311_bp
     from .web import bp as web_bp
 
     csrf.exempt(api_bp)  # API clients authenticate with bearer tokens, not cookies
     app.register_blueprint(api_bp)
+    app.register_blueprint(open311_bp)
     app.register_blueprint(web_bp)
 
 

@@ -42,6 +42,7 @@ CASE_PAGE = {"type": "object", "properties": {"items": {"type": "array",
                                               "total": {"type": "integer"}}}
 
 STAFF = "any staff role"
+TEXT_PARAMETERS = ("tracking_code", "code", "channel")
 # (method, path, summary, roles, request model, success status, response schema ref or None)
 OPERATIONS = [
     ("post", "/auth/token", "Exchange username and password for a bearer token", None, schemas.TokenRequest, 200, None),
@@ -124,7 +125,7 @@ def document() -> dict:
         params = [name.strip("{}") for name in path.split("/") if name.startswith("{")]
         if params:
             operation["parameters"] = [{"name": p, "in": "path", "required": True,
-                                        "schema": {"type": "string" if p in ("tracking_code", "code", "channel") else "integer"}}
+                                        "schema": {"type": "string" if p in TEXT_PARAMETERS else "integer"}}
                                        for p in params]
         paths.setdefault(path, {})[method] = operation
     return {
