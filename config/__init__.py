@@ -102,6 +102,8 @@ class Config:
     PUBLIC_FILING_LIMIT = os.environ.get("PUBLIC_FILING_LIMIT", "10/minute;100/day")
     PUBLIC_LOOKUP_LIMIT = os.environ.get("PUBLIC_LOOKUP_LIMIT", "30/minute")
     SIGN_IN_LIMIT = os.environ.get("SIGN_IN_LIMIT", "10/minute")
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(BASE_DIR / "instance" / "uploads"))
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # 3 photos of 5 MB and the form
     JSON_AS_ASCII = False
     TESTING = False
 

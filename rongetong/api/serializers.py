@@ -32,8 +32,13 @@ def timeline_json(case: Case, *, public: bool = False) -> list[dict]:
         "action": e.action,
         "from_status": e.from_status,
         "to_status": e.to_status,
-        "note": mask_text(e.note),
+        "note": PUBLIC_NOTES.get(e.action, mask_text(e.note)) if public else mask_text(e.note),
     } for e in case.timeline]
+
+
+# Citizens read what happened, not the routing engine's or the command centre's internal reasoning.
+PUBLIC_NOTES = {"route": "已派遣至承办单位", "route_triage": "指挥中心正在分拨", "route_police": "已转公安机关处置",
+                "dispatch": "已派遣至承办单位", "escalate": "已提交研判", "return": "承办单位退回，指挥中心重新分拨"}
 
 
 def _public_actor(entry) -> str:

@@ -1,6 +1,16 @@
 """SQLAlchemy 2 models, one module per aggregate."""
 from .audit import AuditEntry
-from .case import Assignment, Case, Rating, Reminder, ReturnVisit, SupervisionAction, SupervisionRecord, TimelineEntry
+from .case import (
+    Assignment,
+    Case,
+    Photo,
+    Rating,
+    Reminder,
+    ReturnVisit,
+    SupervisionAction,
+    SupervisionRecord,
+    TimelineEntry,
+)
 from .geo import Grid, Town
 from .learning import KeywordChange, RoutingFeedback, RoutingModelRecord
 from .org import Unit, User
@@ -10,6 +20,6 @@ from .review import ReviewMeeting
 from .taxonomy import MajorCategory, MinorCategory
 
 __all__ = ["Assignment", "AuditEntry", "Case", "Grid", "IdempotencyKey", "KeywordChange", "MajorCategory",
-           "MinorCategory", "OutboxMessage", "Partner", "Rating", "Reminder", "ReturnVisit", "ReviewMeeting",
+           "MinorCategory", "OutboxMessage", "Partner", "Photo", "Rating", "Reminder", "ReturnVisit", "ReviewMeeting",
            "RoutingFeedback", "RoutingModelRecord", "SupervisionAction", "SupervisionRecord", "TimelineEntry", "Town",
            "Unit", "User"]

@@ -90,6 +90,7 @@ class Case(db.Model):
     supervision_records: Mapped[list[SupervisionRecord]] = relationship(
         back_populates="case", order_by="SupervisionRecord.id", cascade="all, delete-orphan")
     return_visits: Mapped[list[ReturnVisit]] = relationship(order_by="ReturnVisit.id", cascade="all, delete-orphan")
+    photos: Mapped[list[Photo]] = relationship(order_by="Photo.id", cascade="all, delete-orphan")
 
     def overdue_deadline(self, now: datetime) -> str | None:
         return overdue_deadline(self.status, self.accept_due, self.resolve_due, now)
@@ -231,3 +232,16 @@ class ReturnVisit(db.Model):
     reached: Mapped[bool]
     rating: Mapped[str | None] = mapped_column(String(30))
     comment: Mapped[str | None] = mapped_column(Text)
+
+
+class Photo(db.Model):
+    """A photo of the problem (citizen, grid worker) or of the result (handler), stored on disk."""
+    __tablename__ = "photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)  # unguessable, served as /media/<name>
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int]
+    stage: Mapped[str] = mapped_column(String(10), default="report")  # report | result
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import Case, IdempotencyKey, MinorCategory, Rating, ReturnVisit, Unit, User
 from ..models.types import utcnow
 from . import learning, outbox
+from . import photos as photo_files
 from .workflow import (
     AssistTask,
     assign_lead,
@@ -34,17 +35,19 @@ from .workflow import (
 def file_case(*, description: str, actor: Actor, channel: str, lat: float | None = None,
               lng: float | None = None, address: str | None = None, reporter_name: str | None = None,
               reporter_phone: str | None = None, external_ref: str | None = None, partner_id: int | None = None,
-              idempotency: tuple[int, str] | None = None) -> Case:
+              idempotency: tuple[int, str] | None = None, photos: list[bytes] = ()) -> Case:
     """受理: commit the case and the routing task in one transaction; routing runs on ``dispatch``.
 
     ``idempotency`` (partner id, key) is recorded in the same transaction, so one key files one case.
     """
+    checked = photo_files.check(list(photos))
     case = Case(tracking_code=new_tracking_code(), status=State.SUBMITTED.value, description=description,
                 channel=channel, lat=lat, lng=lng, address=address, reporter_name=reporter_name,
                 reporter_phone=reporter_phone, reporter_id=actor.user_id, external_ref=external_ref,
                 partner_id=partner_id, route_requested_at=utcnow())
     db.session.add(case)
     record_submission(case, actor)
+    photo_files.attach(case, checked)
     db.session.flush()
     if idempotency:
         db.session.add(IdempotencyKey(partner_id=idempotency[0], key=idempotency[1], case_id=case.id))

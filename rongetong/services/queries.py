@@ -71,11 +71,13 @@ def get_case(actor: Actor, case_id: int) -> Case:
     return case
 
 
-def find_by_tracking_code(tracking_code: str, phone_last4: str) -> Case:
-    """The citizen's look-up: a wrong phone answers exactly like an unknown code."""
+def find_by_tracking_code(tracking_code: str, phone_last4: str | None, *, verified: bool = False) -> Case:
+    """The citizen's look-up: a wrong phone answers exactly like an unknown code.
+
+    ``verified``: the caller proved the phone digits earlier in this browser session."""
     case = db.session.scalar(select(Case).where(Case.tracking_code == tracking_code.strip().upper()))
-    if case is None or not case.reporter_phone or not phone_last4 \
-            or case.reporter_phone[-4:] != phone_last4:
+    if case is None or not (verified or (case.reporter_phone and phone_last4
+                                         and case.reporter_phone[-4:] == phone_last4)):
         raise NotFound("未找到该诉求件，请核对查询码和手机号后四位")
     return case
 

@@ -1,6 +1,7 @@
 """Web pages (server-rendered, Chinese UI, no CDN): sign-in with Flask-Login sessions and CSRF-protected forms."""
 from flask import Blueprint
 
-bp = Blueprint("web", __name__, template_folder="templates")
+bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static/web")
 
-from . import admin, auth, home  # noqa: E402,F401  (views register on bp)
+from . import admin, auth, citizen, home  # noqa: E402,F401  (views register on bp)

@@ -1,4 +1,4 @@
-from flask import current_app, render_template
+from flask import current_app, render_template, send_from_directory
 from sqlalchemy import func, select
 
 from ..api.serializers import STATUS_LABELS, iso
@@ -26,3 +26,9 @@ def healthz():
 def local_time(moment) -> str:
     """A stored (UTC) moment in the district's time zone, as 2026-11-25 09:30."""
     return iso(moment)[:16].replace("T", " ") if moment else ""
+
+
+@bp.get("/media/<name>")
+def media(name: str):
+    """A case photo, by its unguessable stored name."""
+    return send_from_directory(current_app.config["UPLOAD_FOLDER"], name)
