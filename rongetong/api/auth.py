@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import g, request
+from flask import request
 
 from ..domain.lifecycle import Actor, Role
 from ..models import User
@@ -17,12 +17,12 @@ from .errors import ApiError
 
 
 def bearer_user() -> User | None:
-    """The user of the request's bearer token, read once per request."""
-    if "api_user" not in g:
+    """The user of the request's bearer token, read once per request (kept on the request itself)."""
+    if not hasattr(request, "api_user"):
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         token = token.strip()
-        g.api_user = auth_service.user_from_token(token) if scheme.lower() == "bearer" and token else None
-    return g.api_user
+        request.api_user = auth_service.user_from_token(token) if scheme.lower() == "bearer" and token else None
+    return request.api_user
 
 
 def current_actor() -> Actor:

@@ -60,6 +60,11 @@ OPERATIONS = [
     ("post", "/partners", "Issue a partner key pair (the secret is shown once)", "admin", schemas.PartnerCreate,
      201, None),
     ("delete", "/partners/{partner_id}", "Revoke a partner key", "admin", None, 200, None),
+    ("get", "/stats/summary", "考核 rates for the district (query: from, to, unit, town, category, channel)",
+     "leader, supervisor, dispatcher, admin", None, 200, None),
+    *[("get", f"/stats/{dimension}", f"考核 rates per {dimension[:-1] if dimension != 'trend' else 'day'}"
+       + (", ranked by score" if dimension != "trend" else ""), "leader, supervisor, dispatcher, admin", None, 200,
+       None) for dimension in ("units", "towns", "categories", "trend")],
     ("get", "/return-visits", "回访 work list: unrated resolved cases and a sample of closed ones (query: sample)",
      "officer, admin", None, 200, None),
     ("post", "/public/cases", "A citizen files a case (no login)", None, schemas.PublicCaseCreate, 201, None),

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import Case, Grid, MinorCategory, Rating, RoutingFeedback, SupervisionRecord, Town, Unit, User
 from ..models.types import utcnow
 from ..services import learning, supervision
+from ..services.cases import handling_hours
 from ..services.routing import apply_decision, get_router, invalidate_router
 from ..services.taxonomy import load_taxonomy, read_csv
 from ..services.workflow import assign_lead, new_tracking_code, record_submission, transition, working_calendar
@@ -301,6 +302,7 @@ class CaseHistory:
             self._supervised(case, "resolve", case.resolve_due, at)
         transition(case, Action.RESOLVE, handler, at=at, note=result)
         case.result, case.resolved_at = result, at
+        case.handling_working_hours = handling_hours(case, at)
         for assignment in case.assignments:
             if assignment.status == "open":
                 assignment.status, assignment.done_at = "done", at

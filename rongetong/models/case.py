@@ -63,6 +63,7 @@ class Case(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     result: Mapped[str | None] = mapped_column(Text)
+    handling_working_hours: Mapped[float | None]  # dispatch to resolution, in working time, kept for 考核
 
     return_count: Mapped[int] = mapped_column(default=0)
     dissatisfied_count: Mapped[int] = mapped_column(default=0)

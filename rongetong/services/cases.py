@@ -262,10 +262,18 @@ def _pending_extension(case: Case) -> int:
 def _mark_resolved(case: Case, result: str) -> None:
     now = utcnow()
     case.result, case.resolved_at = result, now
+    case.handling_working_hours = handling_hours(case, now)
     for assignment in case.assignments:
         if assignment.status == "open":
             assignment.status, assignment.done_at = "done", now
     outbox.enqueue("notify.case_resolved", case_id=case.id)
+
+
+def handling_hours(case: Case, resolved_at) -> float | None:
+    """Working hours from the (last) dispatch to resolution."""
+    if case.dispatched_at is None:
+        return None
+    return round(working_calendar().working_hours_between(case.dispatched_at, resolved_at), 2)
 
 
 def actor_for(user: User) -> Actor:
