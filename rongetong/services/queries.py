@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from ..domain.errors import NotFound
 from ..domain.lifecycle import Actor, Role
 from ..extensions import db
-from ..models import Assignment, Case, Grid, Town, Unit, User
+from ..models import Assignment, Case, Grid, MajorCategory, Town, Unit, User
 from ..models.types import utcnow
 
 
@@ -41,16 +41,22 @@ def visible_cases(actor: Actor) -> Select:
     return query
 
 
+def where_codes(query: Select, *, unit: str | None = None, town: str | None = None, category: str | None = None,
+                channel: str | None = None) -> Select:
+    """Cases of a unit, town or major category given by code, and of a channel."""
+    for code, column, model in ((unit, Case.unit_id, Unit), (town, Case.town_id, Town),
+                                (category, Case.major_id, MajorCategory)):
+        if code:
+            query = query.where(column.in_(select(model.id).where(model.code == code)))
+    if channel:
+        query = query.where(Case.channel == channel)
+    return query
+
+
 def list_cases(actor: Actor, filters: CaseFilters) -> tuple[list[Case], int]:
-    query = visible_cases(actor)
+    query = where_codes(visible_cases(actor), unit=filters.department, town=filters.town, channel=filters.channel)
     if filters.status:
         query = query.where(Case.status.in_(filters.status.split(",")))
-    if filters.department:
-        query = query.where(Case.unit_id.in_(select(Unit.id).where(Unit.code == filters.department)))
-    if filters.town:
-        query = query.where(Case.town_id.in_(select(Town.id).where(Town.code == filters.town)))
-    if filters.channel:
-        query = query.where(Case.channel == filters.channel)
     if filters.overdue is not None:
         overdue = Case.is_overdue(utcnow())
         query = query.where(overdue if filters.overdue else ~overdue)

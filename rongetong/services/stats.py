@@ -12,6 +12,7 @@ from ..domain.metrics import Counts, rank, rates
 from ..extensions import db
 from ..models import Case, MajorCategory, Rating, SupervisionRecord, Town, Unit
 from ..models.types import utcnow
+from .queries import where_codes
 from .workflow import working_calendar
 
 SATISFIED = ("satisfied", "basically_satisfied")
@@ -36,15 +37,7 @@ def _filtered(query: Select, f: StatsFilter) -> Select:
         query = query.where(Case.created_at >= _local_midnight(f.start))
     if f.end:
         query = query.where(Case.created_at < _local_midnight(f.end + timedelta(days=1)))
-    if f.unit:
-        query = query.where(Case.unit_id.in_(select(Unit.id).where(Unit.code == f.unit)))
-    if f.town:
-        query = query.where(Case.town_id.in_(select(Town.id).where(Town.code == f.town)))
-    if f.category:
-        query = query.where(Case.major_id.in_(select(MajorCategory.id).where(MajorCategory.code == f.category)))
-    if f.channel:
-        query = query.where(Case.channel == f.channel)
-    return query
+    return where_codes(query, unit=f.unit, town=f.town, category=f.category, channel=f.channel)
 
 
 def _count(condition: ColumnElement) -> ColumnElement:
