@@ -36,7 +36,7 @@ browser:
 	@{ command -v chromium && fc-list :lang=zh | grep -q . ; } >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei; }
 
 worker: install
-	$(VENV)/bin/celery -A workers.celery_app worker -Q dispatch,review_l1,review_l2,supervision,notify -l info
+	$(VENV)/bin/celery -A workers.celery_app worker -Q dispatch,review_l1,review_l2,supervision,notify,reports -l info
 
 beat: install
 	$(VENV)/bin/celery -A workers.celery_app beat -l info

@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Every Celery queue of the service (DESIGN §6); task names are prefixed with their queue.
-QUEUES = ("dispatch", "review_l1", "review_l2", "supervision", "notify")
+QUEUES = ("dispatch", "review_l1", "review_l2", "supervision", "notify", "reports")
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -54,9 +56,12 @@ def celery_settings(redis_url: str | None, eager: bool) -> dict:
         "beat_schedule": {
             "outbox-relay": {"task": "dispatch.relay_outbox", "schedule": 30.0},
             "overdue-sweep": {"task": "supervision.sweep_overdue", "schedule": 60.0},
+            "hotspot-detection": {"task": "supervision.detect_hotspots", "schedule": 900.0},
             "reminder-sweep": {"task": "notify.sweep_reminders", "schedule": 60.0},
             "auto-escalation": {"task": "review_l1.escalate_long_overdue", "schedule": 300.0},
             "routing-retrain": {"task": "dispatch.retrain_model", "schedule": 3600.0},
+            "monthly-report": {"task": "reports.monthly_report",
+                               "schedule": crontab(minute=30, hour=0, day_of_month=1)},
         },
         "timezone": "Asia/Shanghai",
     }
@@ -103,6 +108,8 @@ class Config:
     PUBLIC_LOOKUP_LIMIT = os.environ.get("PUBLIC_LOOKUP_LIMIT", "30/minute")
     SIGN_IN_LIMIT = os.environ.get("SIGN_IN_LIMIT", "10/minute")
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(BASE_DIR / "instance" / "uploads"))
+    # The monthly 考核 workbooks written by the beat task (rongetong-<YYYY-MM>.xlsx).
+    REPORT_FOLDER = os.environ.get("REPORT_FOLDER", str(BASE_DIR / "instance" / "reports"))
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # 3 photos of 5 MB and the form
     JSON_AS_ASCII = False
     TESTING = False

@@ -88,6 +88,25 @@ def register(app: Flask) -> None:
 
         click.echo(f"supervision records opened: {sweep_overdue()}")
 
+    @app.cli.command("report")
+    @click.option("--month", help="The month, e.g. 2026-10 (default: last month).")
+    @click.option("-o", "--output", help="The .xlsx to write (default: rongetong-<YYYY-MM>.xlsx here).")
+    def report_command(month: str | None, output: str | None) -> None:
+        """Write the monthly 考核 report (月度考核报告) as an Excel workbook and print its headline figures."""
+        from pathlib import Path
+
+        from .services import reports, stats
+
+        try:
+            first = reports.parse_month(month) if month else reports.last_month()
+        except ValueError as exc:
+            raise click.BadParameter(f"not a month: {month!r} (YYYY-MM)", param_hint="--month") from exc
+        path = Path(output or reports.filename(first))
+        path.write_bytes(reports.monthly_report(first))
+        click.echo(f"report {first:%Y-%m}: {path.resolve()}")
+        for label, text in reports.headline(stats.summary(reports.month_filter(first))):
+            click.echo(f"  {label}: {text}")
+
     @app.cli.command("relay-outbox")
     def relay_outbox_command() -> None:
         """Publish outbox rows the broker has not taken yet."""

@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 
 def start_embedded_beat(app: Flask) -> threading.Thread:
     celery = app.extensions["celery"]
-    schedule = {entry["task"]: float(entry["schedule"]) for entry in celery.conf.beat_schedule.values()}
+    schedule = {entry["task"]: float(entry["schedule"]) for entry in celery.conf.beat_schedule.values()
+                if isinstance(entry["schedule"], (int, float))}  # crontab entries (monthly report) are beat's only
 
     def loop() -> None:
         due = {task: time.monotonic() + min(interval, 10.0) for task, interval in schedule.items()}

@@ -6,4 +6,5 @@ from .errors import register_error_handlers
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 register_error_handlers(bp)
 
-from . import cases, geo, openapi, partners, public, review, routing, stats, supervision, tokens, visits  # noqa: E402,F401,I001
+from . import cases, geo, openapi, partners, public, reports, review, routing, stats, supervision, tokens, visits  # noqa: E402,F401,I001
+from . import hotspots  # noqa: E402,F401,I001 - its static /stats/hotspots wins over /stats/<dimension>

@@ -65,6 +65,12 @@ OPERATIONS = [
     *[("get", f"/stats/{dimension}", f"考核 rates per {dimension[:-1] if dimension != 'trend' else 'day'}"
        + (", ranked by score" if dimension != "trend" else ""), "leader, supervisor, dispatcher, admin", None, 200,
        None) for dimension in ("units", "towns", "categories", "trend")],
+    ("get", "/stats/hotspots", "Hotspots (未诉先办): a category spiking in a grid against its own baseline",
+     "dispatcher, leader, supervisor, admin, town-office handler", None, 200, None),
+    ("post", "/stats/hotspots/{alert_id}/acknowledge", "Acknowledge a hotspot alert", "dispatcher, town-office handler",
+     None, 200, None),
+    ("get", "/reports/monthly", "The monthly 考核 report as .xlsx (query: month=YYYY-MM)", "leader, supervisor, admin",
+     None, 200, None),
     ("get", "/return-visits", "回访 work list: unrated resolved cases and a sample of closed ones (query: sample)",
      "officer, admin", None, 200, None),
     ("post", "/public/cases", "A citizen files a case (no login)", None, schemas.PublicCaseCreate, 201, None),

@@ -3,17 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..domain.lifecycle import Actor, allowed_actions
+from ..domain.lifecycle import STATUS_LABELS, Actor, allowed_actions
 from ..domain.privacy import mask_name, mask_phone, mask_text
 from ..models import Case
 from ..models.types import utcnow
 from ..services.workflow import working_calendar
-
-STATUS_LABELS = {
-    "submitted": "已受理", "triage": "待分拨", "dispatched": "已派遣", "accepted": "办理中",
-    "resolved": "已办结", "closed": "已结案", "review_l1": "一级研判", "review_l2": "二级研判",
-    "police": "已推送公安", "rejected": "不予受理",
-}
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -70,6 +70,13 @@ class Action(StrEnum):
     POLICE_RETURN = "police_return"
 
 
+# What each state is called in the Chinese UI and reports.
+STATUS_LABELS = {
+    "submitted": "已受理", "triage": "待分拨", "dispatched": "已派遣", "accepted": "办理中",
+    "resolved": "已办结", "closed": "已结案", "review_l1": "一级研判", "review_l2": "二级研判",
+    "police": "已推送公安", "rejected": "不予受理",
+}
+
 OPEN_STATES = frozenset({State.SUBMITTED, State.TRIAGE, State.DISPATCHED, State.ACCEPTED,
                          State.REVIEW_L1, State.REVIEW_L2})
 TERMINAL_STATES = frozenset({State.CLOSED, State.REJECTED})

@@ -12,6 +12,7 @@ from .case import (
     TimelineEntry,
 )
 from .geo import Grid, Town
+from .hotspot import HotspotAlert
 from .learning import KeywordChange, RoutingFeedback, RoutingModelRecord
 from .org import Unit, User
 from .outbox import OutboxMessage
@@ -22,4 +23,4 @@ from .taxonomy import MajorCategory, MinorCategory
 __all__ = ["Assignment", "AuditEntry", "Case", "Grid", "IdempotencyKey", "KeywordChange", "MajorCategory",
            "MinorCategory", "OutboxMessage", "Partner", "Photo", "Rating", "Reminder", "ReturnVisit", "ReviewMeeting",
            "RoutingFeedback", "RoutingModelRecord", "SupervisionAction", "SupervisionRecord", "TimelineEntry", "Town",
-           "Unit", "User"]
+           "Unit", "User", "HotspotAlert"]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from ..domain.privacy import mask_phone
 from ..extensions import db
-from ..models import Case, Reminder, SupervisionRecord
+from ..models import Case, HotspotAlert, Reminder, SupervisionRecord, Unit
 from ..models.types import utcnow
 
 log = logging.getLogger("rongetong.notifications")
@@ -78,3 +78,28 @@ def supervision_action(record_id: int, kind: str) -> bool:
     text = "请立即办理" if kind == "remind" else "请于 1 个工作日内书面说明超期原因"
     send(unit, f"【督办】诉求件 {record.case.tracking_code} 已超期，{text}。")
     return True
+
+
+def hotspots(ids: list[int]) -> int:
+    """未诉先办: tell each grid's town office and the 指挥中心 which categories spike where; once per alert."""
+    sent = db.session.scalars(
+        update(HotspotAlert).where(HotspotAlert.id.in_(ids), HotspotAlert.notified_at.is_(None))
+        .values(notified_at=utcnow()).returning(HotspotAlert.id)).all()
+    db.session.commit()
+    alerts = db.session.scalars(select(HotspotAlert).where(HotspotAlert.id.in_(sent)).order_by(HotspotAlert.id)
+                                .options(selectinload(HotspotAlert.grid), selectinload(HotspotAlert.minor))).all()
+    if not alerts:
+        return 0
+    by_town: dict[int, list] = {}
+    for alert in alerts:
+        by_town.setdefault(alert.town_id, []).append(alert)
+    offices = {u.town_id: u for u in db.session.scalars(
+        select(Unit).where(Unit.kind == "town_office", Unit.town_id.in_(list(by_town))))}
+    for town_id, items in by_town.items():
+        lines = "；".join(f"{a.grid.name}“{a.minor.name}” 24 小时 {a.recent_count} 件（平日约 {a.baseline_mean:g} 件）"
+                         for a in items)
+        office = offices.get(town_id)
+        send(office.name if office else "镇街", f"【未诉先办】{lines}，请提前处置。")
+    send("指挥中心", f"【未诉先办】{len(alerts)} 处热点：" + "；".join(
+        f"{a.grid.name}“{a.minor.name}” {a.recent_count} 件" for a in alerts[:10]) + ("等" if len(alerts) > 10 else ""))
+    return len(alerts)

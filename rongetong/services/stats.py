@@ -32,7 +32,7 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=working_calendar().tz)
 
 
-def _filtered(query: Select, f: StatsFilter) -> Select:
+def filtered(query: Select, f: StatsFilter) -> Select:
     if f.start:
         query = query.where(Case.created_at >= _local_midnight(f.start))
     if f.end:
@@ -80,7 +80,7 @@ def _counts(row) -> Counts:
 
 def summary(f: StatsFilter) -> dict:
     columns, records = _aggregates(utcnow())
-    row = db.session.execute(_filtered(select(*columns).select_from(Case)
+    row = db.session.execute(filtered(select(*columns).select_from(Case)
                                        .outerjoin(records, records.c.case_id == Case.id), f)).one()
     return rates(_counts(row)).as_dict()
 
@@ -100,7 +100,7 @@ def grouped(dimension: str, f: StatsFilter) -> list[dict]:
              .join(model, key == model.id).outerjoin(records, records.c.case_id == Case.id)
              .group_by(model.code, model.name))
     rows = [{"code": r.code, "name": r.name} | rates(_counts(r)).as_dict()
-            for r in db.session.execute(_filtered(query, f))]
+            for r in db.session.execute(filtered(query, f))]
     return rank(rows)
 
 
@@ -110,7 +110,7 @@ def trend(f: StatsFilter) -> list[dict]:
     columns, records = _aggregates(utcnow())
     query = (select(day.label("day"), *columns).select_from(Case)
              .outerjoin(records, records.c.case_id == Case.id).group_by(day).order_by(day))
-    return [{"date": str(r.day)} | rates(_counts(r)).as_dict() for r in db.session.execute(_filtered(query, f))]
+    return [{"date": str(r.day)} | rates(_counts(r)).as_dict() for r in db.session.execute(filtered(query, f))]
 
 
 def _local_day() -> ColumnElement:

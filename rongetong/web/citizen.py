@@ -5,9 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from ..api.serializers import STATUS_LABELS, public_case_json
+from ..api.serializers import public_case_json
 from ..domain.errors import DomainError
-from ..domain.lifecycle import CITIZEN
+from ..domain.lifecycle import CITIZEN, STATUS_LABELS
 from ..extensions import limiter
 from ..services import cases as case_service
 from ..services.queries import find_by_tracking_code

@@ -1,7 +1,8 @@
 from flask import current_app, render_template, send_from_directory
 from sqlalchemy import func, select
 
-from ..api.serializers import STATUS_LABELS, iso
+from ..api.serializers import iso
+from ..domain.lifecycle import STATUS_LABELS
 from ..extensions import db
 from ..models import Case, User
 from . import bp

@@ -20,7 +20,7 @@ from rongetong import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-QUEUES = "dispatch,review_l1,review_l2,supervision,notify"
+QUEUES = "dispatch,review_l1,review_l2,supervision,notify,reports"
 
 
 def live_config(redis_db: int, **settings) -> TestConfig:

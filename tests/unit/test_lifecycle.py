@@ -124,3 +124,7 @@ def test_a_split_case_resolves_only_when_every_assisting_task_is_done():
     with pytest.raises(InvalidTransition) as refused:
         lifecycle.check_can_resolve(["区综合行政执法局"])
     assert refused.value.details == {"open_assisting": ["区综合行政执法局"]}
+
+
+def test_every_state_has_a_chinese_label():
+    assert set(lifecycle.STATUS_LABELS) == {s.value for s in State}

@@ -19,6 +19,11 @@ def supervision_opened(ids: list[int]) -> int:
     return notifications.supervision_opened(ids)
 
 
+@shared_task(name="notify.hotspots", acks_late=True)
+def hotspots(ids: list[int]) -> int:
+    return notifications.hotspots(ids)
+
+
 @shared_task(name="notify.supervision_action", acks_late=True)
 def supervision_action(record_id: int, kind: str) -> bool:
     return notifications.supervision_action(record_id, kind)
