@@ -1,6 +1,20 @@
 import pytest
+from sqlalchemy import select
 
-from tests.factories import INSIDE, RUBBISH
+from rongetong.demo.seed import seed_demo
+from rongetong.extensions import db
+from rongetong.models import Case
+from tests.factories import INSIDE, RUBBISH, empty_case_tables
+
+
+@pytest.fixture()
+def history(app, db_session, request):
+    """A fresh generated history inside this test's transaction: ``HISTORY_CASES`` of the test module
+    (default 200) plus the 3 just filed; yields the cases, with an app context pushed."""
+    with app.app_context():
+        empty_case_tables()
+        seed_demo(cases=getattr(request.module, "HISTORY_CASES", 200))
+        yield db.session.scalars(select(Case)).all()
 
 
 @pytest.fixture()

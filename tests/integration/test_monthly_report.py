@@ -6,35 +6,15 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from rongetong.demo.seed import seed_demo
 from rongetong.extensions import db
 from rongetong.models import (
-    Assignment,
-    AuditEntry,
-    Case,
-    IdempotencyKey,
-    Photo,
-    Rating,
-    ReturnVisit,
-    RoutingFeedback,
-    SupervisionRecord,
-    TimelineEntry,
     Town,
 )
 from rongetong.models.types import utcnow
 from rongetong.services import reports, stats
 from rongetong.services.workflow import working_calendar
 
-
-@pytest.fixture()
-def history(app, db_session):
-    """A fresh history of 150 cases over the last 90 days, inside this test's transaction."""
-    with app.app_context():
-        for model in (TimelineEntry, Assignment, Rating, SupervisionRecord, RoutingFeedback, ReturnVisit, Photo,
-                      AuditEntry, IdempotencyKey, Case):
-            db.session.execute(db.delete(model))
-        seed_demo(cases=150)
-        yield db.session.scalars(select(Case)).all()
+HISTORY_CASES = 150
 
 
 @pytest.fixture()

@@ -4,23 +4,19 @@ from sqlalchemy import func, select
 from rongetong.demo.seed import seed_demo
 from rongetong.extensions import db
 from rongetong.models import (
-    Assignment,
     Case,
     Grid,
     MajorCategory,
-    Rating,
-    SupervisionRecord,
-    TimelineEntry,
     Town,
     Unit,
     User,
 )
+from tests.factories import empty_case_tables
 
 
 def test_seed_demo_builds_a_history_in_many_states_and_is_idempotent(app, db_session):
     with app.app_context():
-        for model in (TimelineEntry, Assignment, Rating, SupervisionRecord, Case):  # empty, in this transaction
-            db.session.execute(db.delete(model))
+        empty_case_tables()
         summary = seed_demo(cases=400)
         assert summary["cases"] == 403                                  # 3 just filed, not yet routed
         counts = dict(db.session.execute(select(Case.status, func.count()).group_by(Case.status)).all())

@@ -1,34 +1,10 @@
 """考核 figures agree with the cases they summarise, on a generated history."""
 import pytest
-from sqlalchemy import select
 
-from rongetong.demo.seed import seed_demo
 from rongetong.domain.metrics import Counts, rates
-from rongetong.extensions import db
-from rongetong.models import (
-    Assignment,
-    AuditEntry,
-    Case,
-    IdempotencyKey,
-    Photo,
-    Rating,
-    ReturnVisit,
-    RoutingFeedback,
-    SupervisionRecord,
-    TimelineEntry,
-)
 from rongetong.models.types import utcnow
 
-
-@pytest.fixture()
-def history(app, db_session):
-    """A fresh history of 200 cases (and 3 just filed), inside this test's transaction."""
-    with app.app_context():
-        for model in (TimelineEntry, Assignment, Rating, SupervisionRecord, RoutingFeedback, ReturnVisit, Photo,
-                      AuditEntry, IdempotencyKey, Case):
-            db.session.execute(db.delete(model))
-        seed_demo(cases=200)
-        yield db.session.scalars(select(Case)).all()
+HISTORY_CASES = 200
 
 
 def expected(cases) -> dict:
