@@ -45,6 +45,7 @@ beat: install
 bench: install services
 	$(VENV)/bin/python -m bench.sweep_overdue
 	$(VENV)/bin/python -m bench.routing
+	$(VENV)/bin/python -m bench.stats
 
 clean:
 	rm -rf $(VENV) instance

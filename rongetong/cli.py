@@ -31,6 +31,21 @@ def register(app: Flask) -> None:
         start_embedded_beat(app)
         run_simple(host, port, app, threaded=True)
 
+    @app.cli.command("generate-cases")
+    @click.option("--count", default=100_000, show_default=True, help="How many cases to add.")
+    def generate_cases_command(count: int) -> None:
+        """Add a large synthetic history (PostgreSQL) for load and scale checks."""
+        import time
+
+        from .demo.volume import generate_cases
+
+        started = time.perf_counter()
+        try:
+            generate_cases(count)
+        except RuntimeError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"generate-cases: {count} cases in {time.perf_counter() - started:.1f} s")
+
     @app.cli.command("demo-logins")
     def demo_logins_command() -> None:
         """Print the demo accounts."""

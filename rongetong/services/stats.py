@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 
 from ..domain.metrics import Counts, rank, rates
@@ -44,15 +45,18 @@ def _count(condition: ColumnElement) -> ColumnElement:
     return func.sum(case((condition, 1), else_=0))
 
 
-def _aggregates(now: datetime):
-    """The counting columns, and the per-case supervision subquery they need joined."""
-    latest_rating = (select(Rating.rating).where(Rating.case_id == Case.id)
-                     .order_by(Rating.id.desc()).limit(1).scalar_subquery())
+def _counting(*leading: ColumnElement) -> Select:
+    """``leading`` columns and the counts, over the cases with their supervision records and latest rating
+    joined in (one pass over each table, no per-case subquery)."""
+    now = utcnow()
     records = (select(SupervisionRecord.case_id, func.count().label("n"),
                       _count(SupervisionRecord.status == "closed").label("closed"))
                .group_by(SupervisionRecord.case_id).subquery())
+    latest = select(Rating.case_id, func.max(Rating.id).label("rating_id")).group_by(Rating.case_id).subquery()
+    last_rating = aliased(Rating)
     resolved = and_(Case.resolved_at.is_not(None), Case.status.in_(("resolved", "closed")))
-    return [
+    return (select(
+        *leading,
         func.count(Case.id).label("received"),
         _count(Case.status.not_in(("rejected", "police"))).label("to_handle"),
         _count(Case.dispatched_at.is_not(None)).label("dispatched"),
@@ -63,13 +67,16 @@ def _aggregates(now: datetime):
         _count(resolved).label("resolved"),
         _count(and_(resolved, Case.resolved_at <= Case.resolve_due)).label("resolved_on_time"),
         _count(and_(resolved, Case.rework)).label("reworked"),
-        _count(latest_rating.is_not(None)).label("rated"),
-        _count(latest_rating.in_(SATISFIED)).label("satisfied"),
+        func.count(last_rating.id).label("rated"),
+        _count(last_rating.rating.in_(SATISFIED)).label("satisfied"),
         func.coalesce(func.sum(records.c.n), 0).label("supervised"),
         func.coalesce(func.sum(records.c.closed), 0).label("supervision_closed"),
         func.coalesce(func.sum(Case.handling_working_hours), 0.0).label("handling_hours_total"),
         func.count(Case.handling_working_hours).label("handling_hours_cases"),
-    ], records
+    ).select_from(Case)
+        .outerjoin(records, records.c.case_id == Case.id)
+        .outerjoin(latest, latest.c.case_id == Case.id)
+        .outerjoin(last_rating, last_rating.id == latest.c.rating_id))
 
 
 def _counts(row) -> Counts:
@@ -79,9 +86,7 @@ def _counts(row) -> Counts:
 
 
 def summary(f: StatsFilter) -> dict:
-    columns, records = _aggregates(utcnow())
-    row = db.session.execute(filtered(select(*columns).select_from(Case)
-                                       .outerjoin(records, records.c.case_id == Case.id), f)).one()
+    row = db.session.execute(filtered(_counting(), f)).one()
     return rates(_counts(row)).as_dict()
 
 
@@ -95,10 +100,7 @@ GROUPS = {
 def grouped(dimension: str, f: StatsFilter) -> list[dict]:
     """Per unit, town or major category, ranked by score (rank 1 the best)."""
     model, key = GROUPS[dimension]
-    columns, records = _aggregates(utcnow())
-    query = (select(model.code, model.name, *columns).select_from(Case)
-             .join(model, key == model.id).outerjoin(records, records.c.case_id == Case.id)
-             .group_by(model.code, model.name))
+    query = _counting(model.code, model.name).join(model, key == model.id).group_by(model.code, model.name)
     rows = [{"code": r.code, "name": r.name} | rates(_counts(r)).as_dict()
             for r in db.session.execute(filtered(query, f))]
     return rank(rows)
@@ -107,9 +109,7 @@ def grouped(dimension: str, f: StatsFilter) -> list[dict]:
 def trend(f: StatsFilter) -> list[dict]:
     """Per local day of filing."""
     day = _local_day()
-    columns, records = _aggregates(utcnow())
-    query = (select(day.label("day"), *columns).select_from(Case)
-             .outerjoin(records, records.c.case_id == Case.id).group_by(day).order_by(day))
+    query = _counting(day.label("day")).group_by(day).order_by(day)
     return [{"date": str(r.day)} | rates(_counts(r)).as_dict() for r in db.session.execute(filtered(query, f))]
 
 
