@@ -77,8 +77,6 @@ STATUS_LABELS = {
     "police": "已推送公安", "rejected": "不予受理",
 }
 
-OPEN_STATES = frozenset({State.SUBMITTED, State.TRIAGE, State.DISPATCHED, State.ACCEPTED,
-                         State.REVIEW_L1, State.REVIEW_L2})
 TERMINAL_STATES = frozenset({State.CLOSED, State.REJECTED})
 # States in which a unit holds the case and its deadlines run.
 HANDLING_STATES = frozenset({State.DISPATCHED, State.ACCEPTED})
@@ -168,10 +166,6 @@ def allowed_actions(state: State | str, role: Role | str) -> list[Action]:
     """What ``role`` may do to a case in ``state`` — for buttons and for the API's ``actions``."""
     state, role = State(state), Role(role)
     return [t.action for t in TRANSITIONS.values() if t.source is state and role in t.roles]
-
-
-def is_open(state: State | str) -> bool:
-    return State(state) in OPEN_STATES
 
 
 def after_return(return_count: int) -> Action | None:

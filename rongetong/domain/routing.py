@@ -174,7 +174,6 @@ class Router:
         self.town_units = dict(town_units)
         self.min_confidence = min_confidence
         self.model = model
-        self._by_code = {r.minor_code: r for r in self.rules}
         self._by_major: dict[str, list[CategoryRule]] = {}
         for rule in self.rules:
             self._by_major.setdefault(rule.major_code, []).append(rule)

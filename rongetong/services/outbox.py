@@ -51,16 +51,12 @@ def publish(ids: list[int]) -> int:
             celery.tasks[message.task].apply_async(kwargs=message.payload, retry=False)
         except Exception as exc:  # the broker is down: the relay will try again
             log.warning("outbox %s (%s) not published: %s", message.id, message.task, exc)
-            message = db.session.get(OutboxMessage, message_id)
-            message.attempts += 1
             message.last_error = str(exc)[:500]
-            db.session.commit()
-            continue
-        message = db.session.get(OutboxMessage, message_id)
+        else:
+            message.published_at = utcnow()
+            sent += 1
         message.attempts += 1
-        message.published_at = utcnow()
         db.session.commit()
-        sent += 1
     return sent
 
 
