@@ -18,6 +18,7 @@ install: $(VENV)/.installed
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) db-ready || $(FLASK) seed-demo
+	$(FLASK) rebuild-stats --if-empty
 	$(FLASK) demo-logins
 	$(FLASK) serve --host 127.0.0.1 --port $(PORT)
 

@@ -40,11 +40,17 @@ def register_extensions(app: Flask) -> None:
     app.extensions["rongetong.calendar"] = WorkingCalendar(tz=app.config["TIMEZONE"])
     celery_init_app(app)
 
+    from .services import rollups
+
+    rollups.install()  # the 考核 rollups follow every committed case change
+
     from .models import User
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+        # A deactivated account's open sessions end at its next request, not at its next sign-in.
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
 
 
 def register_blueprints(app: Flask) -> None:

@@ -46,6 +46,29 @@ def register(app: Flask) -> None:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"generate-cases: {count} cases in {time.perf_counter() - started:.1f} s")
 
+    @app.cli.command("rebuild-stats")
+    @click.option("--if-empty", is_flag=True, help="Only when cases exist and none has its 考核 facts yet.")
+    @click.option("--check", is_flag=True, help="Compare the rollups with a recomputation; change nothing.")
+    def rebuild_stats_command(if_empty: bool, check: bool) -> None:
+        """Recompute the 考核 rollups from the cases (after upgrading, or after changing cases by hand in SQL)."""
+        from sqlalchemy import exists, select
+
+        from .models import Case, CaseFact
+        from .services import rollups
+
+        if check:
+            drift = rollups.drift()
+            for name, differences in drift.items():
+                click.echo(f"rebuild-stats: {len(differences)} {name} differ from the cases")
+            if drift:
+                raise SystemExit(1)
+            click.echo("rebuild-stats: the rollups agree with the cases")
+            return
+        if if_empty and (db.session.scalar(select(exists().where(CaseFact.case_id.is_not(None))))
+                         or not db.session.scalar(select(exists().where(Case.id.is_not(None))))):
+            return
+        click.echo(f"rebuild-stats: {rollups.rebuild(tidy=True):,} cases")
+
     @app.cli.command("demo-logins")
     def demo_logins_command() -> None:
         """Print the demo accounts."""

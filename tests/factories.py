@@ -4,7 +4,11 @@ from rongetong.models import (
     Assignment,
     AuditEntry,
     Case,
+    CaseFact,
+    DailyStats,
+    DistrictDailyStats,
     IdempotencyKey,
+    MonthlyStats,
     Photo,
     Rating,
     ReturnVisit,
@@ -24,7 +28,7 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
 
 # Everything that refers to cases, children first: emptied inside a test's transaction only.
 CASE_TABLES = (TimelineEntry, Assignment, Rating, SupervisionRecord, RoutingFeedback, ReturnVisit, Photo, AuditEntry,
-               IdempotencyKey, Case)
+               IdempotencyKey, Case, CaseFact, DailyStats, MonthlyStats, DistrictDailyStats)
 
 
 def empty_case_tables() -> None:

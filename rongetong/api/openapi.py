@@ -35,7 +35,21 @@ CASE = {"type": "object", "properties": {
     "version": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
     "actions": {"type": "array", "items": {"type": "string"}, "description": "what the caller may do now"},
     "timeline": {"type": "array", "items": TIMELINE_ENTRY},
+    "merged_into": {"type": ["object", "null"], "description": "并案: the primary this case follows",
+                    "properties": {"id": {"type": "integer"}, "tracking_code": {"type": "string"}}},
+    "merged": {"type": "array", "description": "并案: the cases merged into this one (detail only)",
+               "items": {"type": "object", "properties": {
+                   "id": {"type": "integer"}, "tracking_code": {"type": "string"}, "status": {"type": "string"},
+                   "status_label": {"type": "string"}, "rating": {"type": ["string", "null"]}}}},
 }}
+DUPLICATE_LIST = {"type": "object", "properties": {"items": {"type": "array", "items": {
+    "type": "object", "properties": {
+        "id": {"type": "integer"}, "tracking_code": {"type": "string"}, "description": {"type": "string"},
+        "distance_m": {"type": "integer"}, "hours_apart": {"type": "number"},
+        "text_similarity": {"type": "number"}, "score": {"type": "number", "description": "0 … 1, higher is closer"},
+        "status": {"type": "string"}, "status_label": {"type": "string"},
+        "category": {"type": "object", "properties": {"major": REF, "minor": REF}},
+        "created_at": {"type": "string", "format": "date-time"}}}}}}
 CASE_PAGE = {"type": "object", "properties": {"items": {"type": "array",
                                                         "items": {"$ref": "#/components/schemas/Case"}},
                                               "page": {"type": "integer"}, "per_page": {"type": "integer"},
@@ -53,6 +67,10 @@ OPERATIONS = [
     ("get", "/cases/{id}", "A case with its timeline", STAFF, None, 200, "Case"),
     *[("post", f"/cases/{{id}}/{action}", f"Case action `{action}`", STAFF, model, 200, "Case")
       for action, model in schemas.ACTION_BODIES.items()],
+    ("get", "/cases/{id}/duplicates", "Proposed duplicates (并案): open cases of the same category within 200 m "
+     "and 72 h, best first", "dispatcher, leader, supervisor, admin", None, 200, "DuplicateList"),
+    ("post", "/cases/{id}/merge", "并案: merge the listed cases into this one (the primary); returns the primary",
+     "dispatcher", schemas.MergeRequest, 200, "Case"),
     ("post", "/cases/{id}/contact", "The reporter's full name and phone (audited)", "dispatcher, officer, handler",
      None, 200, None),
     ("post", "/intake/{channel}", "A partner files a case (police110, road_chief, media, open311); signed, idempotent",
@@ -111,7 +129,7 @@ OPERATIONS = [
 
 @cache
 def document() -> dict:
-    components = {"Error": ERROR, "Case": CASE, "CasePage": CASE_PAGE}
+    components = {"Error": ERROR, "Case": CASE, "CasePage": CASE_PAGE, "DuplicateList": DUPLICATE_LIST}
     paths: dict = {}
     for method, path, summary, roles, model, status, response in OPERATIONS:
         operation: dict = {"summary": summary, "responses": {

@@ -21,9 +21,13 @@ def _ref(code, name):
 def dispatch_preview():
     """What routing would decide for a text and a point — nothing is written."""
     body = json_body(PreviewRequest)
-    d = routing_service.preview(body.description, body.lat, body.lng)
+    return jsonify(preview_json(routing_service.preview(body.description, body.lat, body.lng)))
+
+
+def preview_json(d) -> dict:
+    """A routing decision as the preview answers it (the staff pages' live suggestion shows the same)."""
     grid, rule = d.grid, d.category
-    return jsonify({
+    return {
         "outcome": d.outcome.value,
         "town": _ref(grid.town_code, routing_service.town_name(grid.town_code)) if grid else None,
         "grid": _ref(grid.code, grid.name) if grid else None,
@@ -37,7 +41,7 @@ def dispatch_preview():
         "alternatives": [{"major": _ref(a.rule.major_code, a.rule.major_name),
                           "minor": _ref(a.rule.minor_code, a.rule.minor_name),
                           "score": a.score, "matched_keywords": list(a.matched)} for a in d.alternatives],
-    })
+    }
 
 
 @bp.get("/stats/routing")

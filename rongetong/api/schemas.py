@@ -163,6 +163,12 @@ ACTION_BODIES: dict[str, type[ActionBody]] = {
 }
 
 
+class MergeRequest(ActionBody):
+    """并案: the cases to merge into this one (the primary, 主件); ``version`` is the primary's."""
+    duplicates: list[Annotated[int, Field(ge=1)]] = Field(min_length=1, max_length=20)
+    reason: Reason
+
+
 class MeetingCreate(Body):
     level: Literal[1, 2] | None = None
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from ..extensions import db
+from ..services import rollups
 
 # One INSERT … SELECT over generate_series: a random grid (and its town), a random minor (and its major and
 # unit, or the town office for 属地), a channel by weight, a creation time over the last year, and a state by age
@@ -69,7 +70,8 @@ FROM cases WHERE tracking_code LIKE 'GEN%' AND id > :first
 
 
 def generate_cases(count: int) -> int:
-    """Add ``count`` cases (with ratings and supervision records) in a few set-based statements."""
+    """Add ``count`` cases (with ratings and supervision records) in a few set-based statements, then
+    rebuild the 考核 rollups."""
     if db.engine.dialect.name != "postgresql":
         raise RuntimeError("generate-cases needs PostgreSQL (DATABASE_URL=postgresql://…)")
     first = db.session.execute(text("SELECT coalesce(max(id), 0) FROM cases")).scalar()
@@ -82,4 +84,6 @@ def generate_cases(count: int) -> int:
     db.session.commit()
     db.session.execute(text("ANALYZE cases; ANALYZE ratings; ANALYZE supervision_records"))
     db.session.commit()
+    # Bulk SQL goes past the session, so the 考核 rollups are recomputed from the cases.
+    rollups.rebuild(tidy=True)
     return count

@@ -5,12 +5,13 @@ mix dialect; character 1–3-grams carry that signal without a word segmenter. T
 trained from the keyword library, sample complaints and every case whose category was confirmed
 by the people who handled it, and is small enough to keep in every process.
 
-Prediction is one ``numpy.bincount`` over the postings of the n-grams in the text, so it costs
+Prediction is one Aho-Corasick pass over the text and one gather-sum of matrix rows, so it costs
 microseconds; the model serialises to plain JSON-able dicts for storage in the database.
 """
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -25,7 +26,9 @@ MIN_NGRAM, MAX_NGRAM = 1, 3
 
 def fold(text: str, normalised: bool = False) -> str:
     """The text as the model reads it: normalised, every digit folded to 0 (房号、日期 vary)."""
-    return (text if normalised else normalise(text)).translate(_DIGITS_TO_ZERO)
+    text = text if normalised else normalise(text)
+    # Most complaints have no digit: a search is far cheaper than translating every character.
+    return text.translate(_DIGITS_TO_ZERO) if _DIGIT.search(text) else text
 
 
 def ngrams(text: str) -> set[str]:
@@ -35,6 +38,8 @@ def ngrams(text: str) -> set[str]:
 
 
 _DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
+_DIGIT = re.compile("[1-9]")
+_NO_ROWS = np.zeros(0, dtype=np.intp)
 
 
 class NaiveBayes:
@@ -52,11 +57,15 @@ class NaiveBayes:
         self.labels = list(labels)
         self._postings = postings
         self._bias = bias
+        self._bias_list = bias.tolist()
+        self._ones = np.ones(256)
         self._matrix = np.zeros((max(len(postings), 1), len(self.labels)))
         self._automaton = ahocorasick.Automaton()
+        self.rows_by_gram: dict[str, int] = {}
         for row, (gram, (label_index, values)) in enumerate(postings.items()):
             self._matrix[row, label_index] = values
             self._automaton.add_word(gram, row)
+            self.rows_by_gram[gram] = row
         if postings:
             self._automaton.make_automaton()
 
@@ -78,24 +87,33 @@ class NaiveBayes:
                     for gram, by_label in counts.items()}
         return cls(list(index), postings, bias)
 
-    def known_rows(self, folded: str) -> list[int]:
+    def known_rows(self, folded: str) -> np.ndarray:
         """Rows of the distinct known n-grams in a normalised, digit-folded text."""
         if not self._postings or not folded:
-            return []
-        return list({row for _end, row in self._automaton.iter(folded)})
+            return _NO_ROWS
+        return np.fromiter({row for _end, row in self._automaton.iter(folded)}, dtype=np.intp)
 
     def probabilities(self, folded: str) -> dict[str, float]:
-        """P(label | text) with a uniform prior, for a normalised, digit-folded text (see ``fold``).
+        """P(label | text) with a uniform prior, for a normalised, digit-folded text (see ``fold``)."""
+        return self.probabilities_of(self.known_rows(folded))
+
+    def probabilities_of(self, rows: np.ndarray) -> dict[str, float]:
+        """P(label | text) from the rows of the text's distinct known n-grams (see ``known_rows``).
 
         Naive Bayes is overconfident on long texts, so the log-likelihoods are tempered by the square
         root of the number of known n-grams."""
-        rows = self.known_rows(folded)
-        if not rows:
+        if not len(rows):
             return {}
-        scores = self._matrix[rows].sum(axis=0) + len(rows) * self._bias
-        weights = np.exp((scores - scores.max()) / max(1.0, math.sqrt(len(rows))))
-        weights /= weights.sum()
-        return dict(zip(self.labels, weights.tolist()))
+        # numpy for the gather-sum over the text's n-grams (a matrix-vector product); the rest is a
+        # handful of numbers, for which plain Python is quicker than a numpy call per step.
+        n = len(rows)
+        ones = self._ones if n <= len(self._ones) else np.ones(n)
+        sums = (ones[:n] @ self._matrix.take(rows, axis=0)).tolist()
+        scores = [s + n * b for s, b in zip(sums, self._bias_list)]
+        top, temper = max(scores), max(1.0, math.sqrt(n))
+        weights = [math.exp((s - top) / temper) for s in scores]
+        total = sum(weights)
+        return {label: w / total for label, w in zip(self.labels, weights)}
 
     # --- storage -----------------------------------------------------------------------------
 
@@ -115,6 +133,19 @@ class RoutingModel:
 
     def __init__(self, majors: NaiveBayes, minors: dict[str, NaiveBayes], trained_on: int = 0):
         self.majors, self.minors, self.trained_on = majors, minors, trained_on
+        # The majors' model has seen every training text, so its n-grams include every minor model's:
+        # the one pass that reads a text for the majors also finds its rows in each minor model,
+        # through a map from major rows to minor rows (-1 where the minor model lacks the n-gram).
+        self._minor_rows: dict[str, np.ndarray | None] = {}
+        vocabulary = majors.rows_by_gram
+        for major, model in minors.items():
+            mapping = np.full(len(majors.rows_by_gram), -1, dtype=np.int32)
+            for gram, row in model.rows_by_gram.items():
+                if (major_row := vocabulary.get(gram)) is None:
+                    mapping = None   # trained apart from the majors: it reads the text itself
+                    break
+                mapping[major_row] = row
+            self._minor_rows[major] = mapping
 
     @classmethod
     def train(cls, documents: Iterable[tuple[str, str, float]]) -> RoutingModel:
@@ -126,9 +157,23 @@ class RoutingModel:
         return cls(NaiveBayes.train((text, minor[:2], w) for text, minor, w in documents),
                    {major: NaiveBayes.train(docs) for major, docs in by_major.items()}, trained_on=len(documents))
 
-    def minor_probabilities(self, major: str, folded: str) -> dict[str, float]:
+    def read(self, folded: str) -> np.ndarray:
+        """The text's distinct known n-grams, as rows of the majors' model: read once, used by both levels."""
+        return self.majors.known_rows(folded)
+
+    def major_probabilities(self, rows: np.ndarray) -> dict[str, float]:
+        return self.majors.probabilities_of(rows)
+
+    def minor_probabilities(self, major: str, folded: str, rows: np.ndarray | None = None) -> dict[str, float]:
+        """P(minor | text, major); ``rows`` from ``read`` spare a second pass over the text."""
         model = self.minors.get(major)
-        return model.probabilities(folded) if model else {}
+        if model is None:
+            return {}
+        mapping = self._minor_rows.get(major)
+        if rows is None or mapping is None:
+            return model.probabilities(folded)
+        local = mapping.take(rows)
+        return model.probabilities_of(local[local >= 0])
 
     FORMAT = 2
 

@@ -68,6 +68,9 @@ class Action(StrEnum):
     REWORK = "rework"                 # rated dissatisfied: 重办
     POLICE_CLOSE = "police_close"
     POLICE_RETURN = "police_return"
+    # 并案: not in TRANSITIONS — a merged case takes its primary's state, whatever it is
+    # (rules in domain/duplicates.py).
+    MERGE = "merge"
 
 
 # What each state is called in the Chinese UI and reports.
@@ -76,6 +79,20 @@ STATUS_LABELS = {
     "resolved": "已办结", "closed": "已结案", "review_l1": "一级研判", "review_l2": "二级研判",
     "police": "已推送公安", "rejected": "不予受理",
 }
+
+# What each action is called on buttons and in the timeline.
+ACTION_LABELS = {
+    "submit": "受理", "route": "智能派遣", "route_triage": "转人工分拨", "route_police": "推送公安",
+    "dispatch": "派遣/改派", "accept": "签收", "return": "退单", "extend": "申请延期",
+    "approve_extension": "同意延期", "deny_extension": "不同意延期", "escalate": "申请研判", "resolve": "办结",
+    "assist_done": "协办完成", "decide_assign": "研判交办", "decide_escalate": "提交二级研判",
+    "decide_reject": "研判不予受理", "decide_resolve": "研判办结", "reject": "不予受理", "close": "结案",
+    "rework": "重办", "police_close": "公安办结", "police_return": "公安退回", "merge": "并案",
+}
+
+# Where cases come from (一方采集、多方使用).
+CHANNEL_LABELS = {"wechat": "微信公众号", "grid": "网格员", "hotline": "热线电话", "police110": "110转办",
+                  "road_chief": "路长通", "media": "舆情监测", "open311": "Open311"}
 
 TERMINAL_STATES = frozenset({State.CLOSED, State.REJECTED})
 # States in which a unit holds the case and its deadlines run.

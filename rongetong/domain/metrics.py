@@ -20,7 +20,7 @@ Every rate is a fraction from 0 to 1, or None when its denominator is 0 (nothing
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 DEFAULT_WEIGHTS = {"response": 0.30, "resolution": 0.35, "satisfaction": 0.35}
 
@@ -43,6 +43,18 @@ class Counts:
     supervision_closed: int = 0
     handling_hours_total: float = 0.0
     handling_hours_cases: int = 0
+
+    # Every field is additive: the counts of two disjoint groups of cases are the sum of their counts,
+    # which is what lets the rollups (services.rollups) hold them per day and month.
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+
+    def __sub__(self, other: Counts) -> Counts:
+        return Counts(**{f.name: getattr(self, f.name) - getattr(other, f.name) for f in fields(self)})
+
+    def is_zero(self) -> bool:
+        # Sums of working hours are floats: a difference of 1e-12 is nothing.
+        return all(abs(getattr(self, f.name)) < 1e-6 for f in fields(self))
 
 
 def rate(part: int, whole: int) -> float | None:

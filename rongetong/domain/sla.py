@@ -99,3 +99,12 @@ def overdue_deadline(state: State | str, accept_due: datetime | None, resolve_du
     if state is State.DISPATCHED and accept_due and now > accept_due:
         return "accept"
     return None
+
+
+def describe_time_left(minutes: float, minutes_per_day: int) -> str:
+    """Working time to a deadline as staff read it: 剩余 2 个工作日 3 小时, or 已超期 45 分钟 when negative."""
+    left = round(abs(minutes))
+    days, rest = divmod(left, minutes_per_day)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} 个工作日"] * bool(days) + [f"{hours} 小时"] * bool(hours) + [f"{mins} 分钟"] * bool(mins)
+    return ("已超期 " if minutes < 0 else "剩余 ") + (" ".join(parts[:2]) or "0 分钟")

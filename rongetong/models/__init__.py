@@ -18,9 +18,10 @@ from .org import Unit, User
 from .outbox import OutboxMessage
 from .partner import IdempotencyKey, Partner
 from .review import ReviewMeeting
+from .stats import CaseFact, DailyStats, DistrictDailyStats, MonthlyStats
 from .taxonomy import MajorCategory, MinorCategory
 
-__all__ = ["Assignment", "AuditEntry", "Case", "Grid", "IdempotencyKey", "KeywordChange", "MajorCategory",
-           "MinorCategory", "OutboxMessage", "Partner", "Photo", "Rating", "Reminder", "ReturnVisit", "ReviewMeeting",
-           "RoutingFeedback", "RoutingModelRecord", "SupervisionAction", "SupervisionRecord", "TimelineEntry", "Town",
-           "Unit", "User", "HotspotAlert"]
+__all__ = ["Assignment", "AuditEntry", "Case", "CaseFact", "DailyStats", "DistrictDailyStats", "Grid", "HotspotAlert",
+           "IdempotencyKey", "KeywordChange", "MajorCategory", "MinorCategory", "MonthlyStats", "OutboxMessage",
+           "Partner", "Photo", "Rating", "Reminder", "ReturnVisit", "ReviewMeeting", "RoutingFeedback",
+           "RoutingModelRecord", "SupervisionAction", "SupervisionRecord", "TimelineEntry", "Town", "Unit", "User"]

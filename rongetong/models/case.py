@@ -70,6 +70,8 @@ class Case(db.Model):
     extension_count: Mapped[int] = mapped_column(default=0)
     pending_extension_days: Mapped[int | None]
     rework: Mapped[bool] = mapped_column(default=False)  # 重办
+    # 并案: the primary (主件) this case was merged into; it then follows the primary's handling.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -92,6 +94,8 @@ class Case(db.Model):
         back_populates="case", order_by="SupervisionRecord.id", cascade="all, delete-orphan")
     return_visits: Mapped[list[ReturnVisit]] = relationship(order_by="ReturnVisit.id", cascade="all, delete-orphan")
     photos: Mapped[list[Photo]] = relationship(order_by="Photo.id", cascade="all, delete-orphan")
+    merged_into: Mapped[Case | None] = relationship(remote_side=[id], back_populates="merged")
+    merged: Mapped[list[Case]] = relationship(back_populates="merged_into", order_by="Case.id")
 
     def overdue_deadline(self, now: datetime) -> str | None:
         return overdue_deadline(self.status, self.accept_due, self.resolve_due, now)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from .geo import Town
+from .geo import Grid, Town
 
 
 class Unit(db.Model):
@@ -38,6 +38,7 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
     unit: Mapped[Unit | None] = relationship()
+    grid: Mapped[Grid | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login

@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
-from ..domain import lifecycle, sla
-from ..domain.errors import ActionForbidden, InvalidTransition, NotFound, RuleViolation, VersionConflict
+from ..domain import duplicates, lifecycle, sla
+from ..domain.errors import ActionForbidden, InvalidTransition, NotFound, RuleViolation
 from ..domain.lifecycle import SYSTEM, Action, Actor, State
 from ..extensions import db
 from ..models import Case, IdempotencyKey, MinorCategory, Rating, ReturnVisit, Unit, User
@@ -21,6 +20,7 @@ from . import photos as photo_files
 from .workflow import (
     AssistTask,
     assign_lead,
+    check_version,
     clear_unit,
     load_case,
     new_tracking_code,
@@ -28,6 +28,7 @@ from .workflow import (
     time_limits,
     transition,
     unit_by_code,
+    unit_of_work,
     working_calendar,
 )
 
@@ -58,23 +59,12 @@ def file_case(*, description: str, actor: Actor, channel: str, lat: float | None
 
 def perform(case_id: int, action: str, actor: Actor, *, version: int | None = None, **params) -> Case:
     """Run one staff action on a case as a single unit of work."""
-    case = load_case(case_id, for_update=True)
-    if case is None:
-        outbox.rollback()
-        raise NotFound("诉求件不存在")
-    if version is not None and version != case.version:
-        outbox.rollback()
-        raise VersionConflict(f"诉求件已被他人更新（当前版本 {case.version}），请刷新后重试",
-                              details={"current_version": case.version})
-    try:
+    with unit_of_work():
+        case = load_case(case_id, for_update=True)
+        if case is None:
+            raise NotFound("诉求件不存在")
+        check_version(case, version)
         ACTIONS[action](case, actor, **params)
-        outbox.commit()
-    except StaleDataError as exc:
-        outbox.rollback()
-        raise VersionConflict("诉求件已被他人同时更新，请刷新后重试") from exc
-    except Exception:
-        outbox.rollback()
-        raise
     return case
 
 
@@ -159,11 +149,14 @@ def escalate(case: Case, actor: Actor, *, reason: str) -> None:
     transition(case, Action.ESCALATE, actor, note=reason)
 
 
-def resolve(case: Case, actor: Actor, *, result: str) -> None:
-    """办结: the result goes to the citizen, who may rate it. A split case waits for its assisting units."""
+def resolve(case: Case, actor: Actor, *, result: str, photos: list[bytes] = ()) -> None:
+    """办结: the result (and photos of it) go to the citizen, who may rate it. A split case waits for its
+    assisting units."""
+    checked = photo_files.check(list(photos))
     lifecycle.check_can_resolve([a.unit.name for a in case.assignments if a.role == "assist" and a.status == "open"])
     transition(case, Action.RESOLVE, actor, note=result)
     _mark_resolved(case, result)
+    photo_files.attach(case, checked, stage="result")
 
 
 def assist_done(case: Case, actor: Actor, *, result: str) -> None:
@@ -204,19 +197,33 @@ def decide(case: Case, actor: Actor, *, decision: str, reason: str, department: 
 # --- citizen actions -------------------------------------------------------------------------
 
 def rate(case: Case, actor: Actor, *, rating: str, comment: str | None = None, source: str = "citizen") -> None:
-    """满意/基本满意 close the case; 不满意 sends it back to the same unit (重办), twice → review."""
-    action, follow_up = lifecycle.rating_action(rating, case.dissatisfied_count)
-    transition(case, action, actor, note=comment, data={"rating": rating, "source": source})
+    """满意/基本满意 close the case; 不满意 sends it back to the same unit (重办), twice → review.
+
+    The rating is recorded on the rated case. A merged case's (并案) 不满意 acts on the handling it shares
+    with its primary, or splits it off once the primary is closed (rules in domain/duplicates.py)."""
+    handling, data = case, {"rating": rating, "source": source}
+    primary = case.merged_into
+    if primary is not None:
+        outcome = duplicates.child_rating(rating, primary.status)
+        if outcome is duplicates.ChildRating.REWORK_PRIMARY:
+            handling, data["reporter_case"] = primary, case.tracking_code
+        elif outcome is duplicates.ChildRating.SPLIT:
+            # The primary's handling is over; the unit that did it reworks this case on its own.
+            case.merged_into, case.merged_into_id = None, None
+            case.unit, case.unit_id = primary.unit, primary.unit_id
+            data["split_from"] = primary.tracking_code
+    action, follow_up = lifecycle.rating_action(rating, handling.dissatisfied_count)
+    transition(handling, action, actor, note=comment, data=data)
     case.ratings.append(Rating(rating=rating, comment=comment, source=source, by_user_id=actor.user_id))
     if action is Action.CLOSE:
-        case.closed_at = utcnow()
+        handling.closed_at = utcnow()
         return
-    case.dissatisfied_count += 1
-    case.rework, case.resolved_at, case.result = True, None, None
-    if case.unit is not None:
-        assign_lead(case, case.unit)
+    handling.dissatisfied_count += 1
+    handling.rework, handling.resolved_at, handling.result = True, None, None
+    if handling.unit is not None:
+        assign_lead(handling, handling.unit)
     if follow_up:
-        transition(case, follow_up, SYSTEM, note=f"第 {case.dissatisfied_count} 次不满意，自动提交一级研判")
+        transition(handling, follow_up, SYSTEM, note=f"第 {handling.dissatisfied_count} 次不满意，自动提交一级研判")
 
 
 def return_visit(case: Case, actor: Actor, *, reached: bool, rating: str | None = None,
@@ -267,6 +274,10 @@ def _mark_resolved(case: Case, result: str) -> None:
         if assignment.status == "open":
             assignment.status, assignment.done_at = "done", now
     outbox.enqueue("notify.case_resolved", case_id=case.id)
+    for child in case.merged:  # 并案: every reporter gets the shared result and may rate it
+        if child.status == State.RESOLVED.value:
+            child.result, child.resolved_at = result, now
+            outbox.enqueue("notify.case_resolved", case_id=child.id)
 
 
 def handling_hours(case: Case, resolved_at) -> float | None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..domain.errors import NotFound
@@ -15,13 +15,29 @@ from ..models.types import utcnow
 
 @dataclass(frozen=True)
 class CaseFilters:
-    status: str | None = None
+    status: str | None = None        # one state or several, comma-separated
     department: str | None = None
     town: str | None = None
+    grid: str | None = None
+    reporter_id: int | None = None   # the staff member who filed it (a grid worker's own cases)
     channel: str | None = None
     overdue: bool | None = None
+    primary_only: bool = False       # leave out cases merged into another (并案): work queues show the primary
+    extension_pending: bool = False  # 申请延期 waiting for the dispatcher
+    due_soon: bool = False           # 即将超期: past the 80% reminder moment, not yet late
+    text: str | None = None          # a tracking code or words of the description
+    sort: str = "newest"
     page: int = 1
     per_page: int = 20
+
+
+# The orders a case list can be read in; unknown names fall back to newest first.
+SORTS = {
+    "newest": (Case.created_at.desc(), Case.id.desc()),
+    "oldest": (Case.created_at, Case.id),
+    "due": (Case.resolve_due.asc().nulls_last(), Case.id),
+    "updated": (Case.updated_at.desc(), Case.id.desc()),
+}
 
 
 def visible_cases(actor: Actor) -> Select:
@@ -53,16 +69,36 @@ def where_codes(query: Select, *, unit: str | None = None, town: str | None = No
     return query
 
 
+def due_soon(now):
+    """即将超期: a unit holds the case, its reminder moment (80% of the limit) has passed, the deadline not yet."""
+    return or_(and_(Case.status == "dispatched", Case.accept_remind_at <= now, Case.accept_due >= now),
+               and_(Case.status == "accepted", Case.resolve_remind_at <= now, Case.resolve_due >= now))
+
+
 def list_cases(actor: Actor, filters: CaseFilters) -> tuple[list[Case], int]:
     query = where_codes(visible_cases(actor), unit=filters.department, town=filters.town, channel=filters.channel)
+    now = utcnow()
     if filters.status:
         query = query.where(Case.status.in_(filters.status.split(",")))
+    if filters.grid:
+        query = query.where(Case.grid_id.in_(select(Grid.id).where(Grid.code == filters.grid)))
+    if filters.reporter_id:
+        query = query.where(Case.reporter_id == filters.reporter_id)
     if filters.overdue is not None:
-        overdue = Case.is_overdue(utcnow())
+        overdue = Case.is_overdue(now)
         query = query.where(overdue if filters.overdue else ~overdue)
+    if filters.primary_only:
+        query = query.where(Case.merged_into_id.is_(None))
+    if filters.extension_pending:
+        query = query.where(Case.pending_extension_days.is_not(None))
+    if filters.due_soon:
+        query = query.where(due_soon(now))
+    if filters.text:
+        words = filters.text.strip()
+        query = query.where(or_(Case.tracking_code == words.upper(), Case.description.contains(words, autoescape=True)))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     items = db.session.scalars(
-        query.options(*_case_loads()).order_by(Case.created_at.desc(), Case.id.desc())
+        query.options(*_case_loads()).order_by(*SORTS.get(filters.sort, SORTS["newest"]))
         .limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
     ).all()
     return list(items), total

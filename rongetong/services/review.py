@@ -17,7 +17,8 @@ LEVEL_STATES = {1: "review_l1", 2: "review_l2"}
 
 def queue(level: int, *, page: int = 1, per_page: int = 50) -> tuple[list[Case], int]:
     """Cases waiting for the panel of ``level``, longest waiting first."""
-    query = select(Case).where(Case.status == LEVEL_STATES[level])
+    # Cases merged into another (并案) follow their primary: the panel sees the primary only.
+    query = select(Case).where(Case.status == LEVEL_STATES[level], Case.merged_into_id.is_(None))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     items = db.session.scalars(query.options(selectinload(Case.timeline), selectinload(Case.unit))
                                .order_by(Case.updated_at, Case.id)
@@ -41,6 +42,16 @@ def create_meeting(actor: Actor, *, level: int, title: str, held_at: datetime, a
     db.session.add(meeting)
     outbox.commit()
     return meeting
+
+
+def case_ids(tracking_codes: list[str]) -> list[int]:
+    """The cases named by tracking code (as staff write them in meeting minutes)."""
+    codes = {code.strip().upper() for code in tracking_codes}
+    found = dict(db.session.execute(select(Case.tracking_code, Case.id).where(Case.tracking_code.in_(codes))).all())
+    unknown = sorted(codes - set(found))
+    if unknown:
+        raise RuleViolation(f"查询码不存在：{'、'.join(unknown)}", details={"field": "case_ids"})
+    return list(found.values())
 
 
 def meetings(level: int | None = None, *, page: int = 1, per_page: int = 50) -> tuple[list[ReviewMeeting], int]:

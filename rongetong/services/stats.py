@@ -1,22 +1,21 @@
-"""考核 figures: one aggregate query counts what ``domain.metrics`` turns into rates, for the whole
-district or grouped by unit, town, major category, channel or day."""
+"""考核 figures, read from the rollups (``services.rollups``): whole months from the monthly rollup, the
+days at a period's edges and the per-day trend from the daily one, plus the accept deadlines that passed
+since their case last changed. ``domain.metrics`` turns the counts into rates, scores and ranks."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, case, func, literal, select
-from sqlalchemy.orm import aliased
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy import Select, func, select
 
+from ..domain import rollups as periods
 from ..domain.metrics import Counts, rank, rates
 from ..extensions import db
-from ..models import Case, MajorCategory, Rating, SupervisionRecord, Town, Unit
+from ..models import Case, CaseFact, DailyStats, DistrictDailyStats, MajorCategory, MonthlyStats, Town, Unit
 from ..models.types import utcnow
 from .queries import where_codes
+from .rollups import COUNTS
 from .workflow import working_calendar
-
-SATISFIED = ("satisfied", "basically_satisfied")
 
 
 @dataclass(frozen=True)
@@ -34,6 +33,7 @@ def _local_midnight(day: date) -> datetime:
 
 
 def filtered(query: Select, f: StatsFilter) -> Select:
+    """A case-level query narrowed to the filter (the cases a figure summarises)."""
     if f.start:
         query = query.where(Case.created_at >= _local_midnight(f.start))
     if f.end:
@@ -41,81 +41,73 @@ def filtered(query: Select, f: StatsFilter) -> Select:
     return where_codes(query, unit=f.unit, town=f.town, category=f.category, channel=f.channel)
 
 
-def _count(condition: ColumnElement) -> ColumnElement:
-    return func.sum(case((condition, 1), else_=0))
+# dimension → (model named by the key, key column name)
+GROUPS = {
+    "units": (Unit, "unit_id"),
+    "towns": (Town, "town_id"),
+    "categories": (MajorCategory, "major_id"),
+}
 
 
-def _counting(*leading: ColumnElement) -> Select:
-    """``leading`` columns and the counts, over the cases with their supervision records and latest rating
-    joined in (one pass over each table, no per-case subquery)."""
-    now = utcnow()
-    records = (select(SupervisionRecord.case_id, func.count().label("n"),
-                      _count(SupervisionRecord.status == "closed").label("closed"))
-               .group_by(SupervisionRecord.case_id).subquery())
-    latest = select(Rating.case_id, func.max(Rating.id).label("rating_id")).group_by(Rating.case_id).subquery()
-    last_rating = aliased(Rating)
-    resolved = and_(Case.resolved_at.is_not(None), Case.status.in_(("resolved", "closed")))
-    return (select(
-        *leading,
-        func.count(Case.id).label("received"),
-        _count(Case.status.not_in(("rejected", "police"))).label("to_handle"),
-        _count(Case.dispatched_at.is_not(None)).label("dispatched"),
-        _count(and_(Case.dispatched_at.is_not(None),
-                    (Case.accepted_at.is_not(None)) | (Case.accept_due < now))).label("due_accept"),
-        _count(and_(Case.accepted_at.is_not(None), Case.accepted_at <= Case.accept_due)).label("accepted_on_time"),
-        _count(Case.return_count > 0).label("returned"),
-        _count(resolved).label("resolved"),
-        _count(and_(resolved, Case.resolved_at <= Case.resolve_due)).label("resolved_on_time"),
-        _count(and_(resolved, Case.rework)).label("reworked"),
-        func.count(last_rating.id).label("rated"),
-        _count(last_rating.rating.in_(SATISFIED)).label("satisfied"),
-        func.coalesce(func.sum(records.c.n), 0).label("supervised"),
-        func.coalesce(func.sum(records.c.closed), 0).label("supervision_closed"),
-        func.coalesce(func.sum(Case.handling_working_hours), 0.0).label("handling_hours_total"),
-        func.count(Case.handling_working_hours).label("handling_hours_cases"),
-    ).select_from(Case)
-        .outerjoin(records, records.c.case_id == Case.id)
-        .outerjoin(latest, latest.c.case_id == Case.id)
-        .outerjoin(last_rating, last_rating.id == latest.c.rating_id))
+def _where(query: Select, source, period, lo: date | None, hi: date | None, f: StatsFilter) -> Select:
+    if lo is not None:
+        query = query.where(period >= lo)
+    if hi is not None:
+        query = query.where(period <= hi)
+    for code, name, model in ((f.unit, "unit_id", Unit), (f.town, "town_id", Town),
+                              (f.category, "major_id", MajorCategory)):
+        if code:
+            column = getattr(source, name)
+            query = query.where(column == select(model.id).where(model.code == code).scalar_subquery())
+    if f.channel:
+        query = query.where(source.channel == f.channel)
+    return query
 
 
-def _counts(row) -> Counts:
-    """The row as Counts; SUM over no rows is NULL, which counts as 0."""
-    values = {name: row._mapping[name] or 0 for name in Counts.__dataclass_fields__}
-    return Counts(**{name: float(v) if name == "handling_hours_total" else int(v) for name, v in values.items()})
+def _counts(f: StatsFilter, group: str | None, *, by_day: bool = False) -> dict:
+    """Counts per value of the ``group`` key column (one entry, key None, without a group)."""
+    span = periods.Spans(months=None, days=((f.start, f.end),)) if by_day else periods.spans(f.start, f.end)
+    # Per day for the whole district: one row a day instead of one per unit, town, category and channel.
+    daily = DistrictDailyStats if by_day and not (f.unit or f.town or f.category or f.channel) else DailyStats
+    parts = [(daily, daily.day, lo, hi) for lo, hi in span.days]
+    if span.months:
+        parts.append((MonthlyStats, MonthlyStats.month, *span.months))
+    totals: dict = {}
+    for model, period, lo, hi in parts:
+        key = [getattr(model, group)] if group else []
+        query = select(*key, *[func.sum(getattr(model, name)).label(name) for name in COUNTS])
+        for row in db.session.execute(_where(query, model, period, lo, hi, f).group_by(*key)):
+            if row.received is None:  # SUM over no rows
+                continue
+            counts = Counts(**{name: row._mapping[name] for name in COUNTS})
+            value = row[0] if group else None
+            totals[value] = totals.get(value, Counts()) + counts
+    # Accept deadlines that passed after their case's fact was written are due now.
+    key = [getattr(CaseFact, group)] if group else []
+    late = _where(select(*key, func.count()), CaseFact, CaseFact.day, f.start, f.end, f) \
+        .where(CaseFact.pending_accept_due < utcnow()).group_by(*key)
+    for row in db.session.execute(late):
+        value = row[0] if group else None
+        totals[value] = totals.get(value, Counts()) + Counts(due_accept=row[-1])
+    # A group whose cases all moved elsewhere keeps a row of zeros; it has no figures.
+    return {value: counts for value, counts in totals.items() if counts.received > 0}
 
 
 def summary(f: StatsFilter) -> dict:
-    row = db.session.execute(filtered(_counting(), f)).one()
-    return rates(_counts(row)).as_dict()
-
-
-GROUPS = {
-    "units": (Unit, Case.unit_id),
-    "towns": (Town, Case.town_id),
-    "categories": (MajorCategory, Case.major_id),
-}
+    return rates(_counts(f, None).get(None, Counts())).as_dict()
 
 
 def grouped(dimension: str, f: StatsFilter) -> list[dict]:
     """Per unit, town or major category, ranked by score (rank 1 the best)."""
-    model, key = GROUPS[dimension]
-    query = _counting(model.code, model.name).join(model, key == model.id).group_by(model.code, model.name)
-    rows = [{"code": r.code, "name": r.name} | rates(_counts(r)).as_dict()
-            for r in db.session.execute(filtered(query, f))]
+    model, column = GROUPS[dimension]
+    counts = _counts(f, column)
+    names = db.session.execute(select(model.id, model.code, model.name).where(model.id.in_(counts))).all()
+    rows = [{"code": code, "name": name} | rates(counts[key]).as_dict()
+            for key, code, name in sorted(names, key=lambda n: n.code)]
     return rank(rows)
 
 
 def trend(f: StatsFilter) -> list[dict]:
     """Per local day of filing."""
-    day = _local_day()
-    query = _counting(day.label("day")).group_by(day).order_by(day)
-    return [{"date": str(r.day)} | rates(_counts(r)).as_dict() for r in db.session.execute(filtered(query, f))]
-
-
-def _local_day() -> ColumnElement:
-    zone = working_calendar().tz.key
-    if db.engine.dialect.name == "postgresql":
-        return func.date(func.timezone(zone, Case.created_at))
-    offset = working_calendar().tz.utcoffset(datetime(2026, 1, 1)).total_seconds() / 3600
-    return func.date(Case.created_at, literal(f"{offset:+.0f} hours"))
+    return [{"date": str(day)} | rates(counts).as_dict()
+            for day, counts in sorted(_counts(f, "day", by_day=True).items())]

@@ -13,9 +13,9 @@ from ..domain.errors import ActionForbidden, InvalidTransition, NotFound
 from ..domain.lifecycle import HANDLING_STATES, SYSTEM, Action, Actor, Role, State
 from ..domain.sla import OVERDUE_STATES
 from ..extensions import db
-from ..models import Case, Reminder, SupervisionAction, SupervisionRecord
+from ..models import Case, Reminder, SupervisionAction, SupervisionRecord, Unit
 from ..models.types import utcnow
-from . import outbox
+from . import outbox, rollups
 from .workflow import load_case, transition, working_calendar
 
 DONE_STATES = (State.RESOLVED.value, State.CLOSED.value, State.REJECTED.value)
@@ -34,14 +34,15 @@ def _open_once(model, kind: str, moment_column, due_column, state_condition, now
                   due_column.label("due")).where(state_condition, moment_column < now, ~already, *extra)
 
 
-def _insert_records(model, candidates, now: datetime, **values) -> list[int]:
+def _insert_records(model, candidates, now: datetime, **values) -> list[tuple[int, int]]:
+    """(id, case id) of each row inserted."""
     sub = candidates.subquery()
     columns = ["case_id", "unit_id", "deadline_kind", "deadline_at", *values]
     statement = insert(model).from_select(
         columns, select(sub.c.case_id, sub.c.unit_id, sub.c.kind, sub.c.due,
                         *[literal(v, getattr(model, k).type) for k, v in values.items()]),
-    ).returning(model.id)
-    return list(db.session.execute(statement).scalars())
+    ).returning(model.id, model.case_id)
+    return [tuple(row) for row in db.session.execute(statement)]
 
 
 def _announce(task: str, ids: list[int]) -> None:
@@ -64,7 +65,8 @@ def sweep_overdue(now: datetime | None = None) -> int:
                    Case.status == State.DISPATCHED.value, now),
     )
     opened = _insert_records(SupervisionRecord, candidates, now, status="open", opened_at=now)
-    _announce("notify.supervision_opened", opened)
+    rollups.touch(case_id for _, case_id in opened)  # 督办件数 in the 考核 rollups; bulk SQL is not seen by the session
+    _announce("notify.supervision_opened", [record_id for record_id, _ in opened])
     outbox.commit()
     return len(opened)
 
@@ -78,7 +80,7 @@ def sweep_reminders(now: datetime | None = None) -> int:
         _open_once(Reminder, "accept", Case.accept_remind_at, Case.accept_due,
                    Case.status == State.DISPATCHED.value, now, Case.accept_due >= now),
     )
-    created = _insert_records(Reminder, candidates, now, created_at=now)
+    created = [reminder_id for reminder_id, _ in _insert_records(Reminder, candidates, now, created_at=now)]
     _announce("notify.send_reminders", created)
     outbox.commit()
     return len(created)
@@ -138,6 +140,15 @@ def overdue_cases(*, page: int = 1, per_page: int = 50, unit_id: int | None = No
         deadline = case.resolve_due if kind == "resolve" else case.accept_due
         items.append(OverdueCase(case, kind, deadline, round(calendar.working_hours_between(deadline, now), 2)))
     return items, total
+
+
+def overdue_by_unit(now: datetime | None = None) -> list[tuple[Unit | None, int]]:
+    """How many open cases each unit holds past a deadline, the most first."""
+    now = now or utcnow()
+    rows = db.session.execute(select(Case.unit_id, func.count()).where(Case.is_overdue(now))
+                              .group_by(Case.unit_id).order_by(func.count().desc())).all()
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_([r[0] for r in rows if r[0]])))}
+    return [(units.get(unit_id), count) for unit_id, count in rows]
 
 
 def records(*, status: str | None = None, unit_id: int | None = None, page: int = 1,

@@ -4,4 +4,18 @@ from flask import Blueprint
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/web")
 
-from . import admin, auth, citizen, home  # noqa: E402,F401  (views register on bp)
+from . import (  # noqa: E402,F401  (views register on bp)
+               admin,
+               auth,
+               cases,
+               citizen,
+               dashboard,
+               dispatch,
+               field,
+               home,
+               inbox,
+               navigation,
+               review,
+               supervision,
+               visits,
+)

@@ -12,8 +12,7 @@ from ..domain.errors import DomainError
 from ..extensions import limiter
 from ..services import auth as auth_service
 from . import bp
-
-ROLE_HOMES = {"admin": "web.keywords"}
+from .navigation import home_for
 
 
 class LoginForm(FlaskForm):
@@ -32,10 +31,6 @@ def role_required(*roles: str):
             return view(*args, **kwargs)
         return wrapped
     return decorator
-
-
-def home_for(user) -> str:
-    return url_for(ROLE_HOMES.get(user.role, "web.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -3,8 +3,10 @@ from sqlalchemy import func, select
 
 from ..api.serializers import iso
 from ..domain.lifecycle import STATUS_LABELS
+from ..domain.privacy import mask_name, mask_phone, mask_text
 from ..extensions import db
 from ..models import Case, User
+from ..models.types import utcnow
 from . import bp
 
 
@@ -27,6 +29,13 @@ def healthz():
 def local_time(moment) -> str:
     """A stored (UTC) moment in the district's time zone, as 2026-11-25 09:30."""
     return iso(moment)[:16].replace("T", " ") if moment else ""
+
+
+# Staff pages show personal data masked, as the API does (DESIGN §8).
+bp.add_app_template_filter(mask_text, "masked")
+bp.add_app_template_filter(mask_name, "mask_name")
+bp.add_app_template_filter(mask_phone, "mask_phone")
+bp.add_app_template_global(utcnow, "now")
 
 
 @bp.get("/media/<name>")

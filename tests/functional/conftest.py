@@ -3,6 +3,7 @@ both on the test PostgreSQL database. Nothing is mocked; tests commit for real."
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from werkzeug.serving import make_server
 
 from config import TestConfig
 from rongetong import create_app
+from tests.factories import INSIDE
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -26,6 +28,8 @@ QUEUES = "dispatch,review_l1,review_l2,supervision,notify,reports"
 def live_config(redis_db: int, **settings) -> TestConfig:
     """The test configuration with a real broker: its own Redis database, tasks never in-process."""
     base = TestConfig()
+    # Runs side by side on one Redis keep apart by shifting their databases (LIVE_REDIS_DB_OFFSET=-4 → 11 and 10).
+    redis_db += int(os.environ.get("LIVE_REDIS_DB_OFFSET", "0"))
     attrs = {"CELERY_EAGER": False, "REDIS_URL": base.REDIS_URL.rsplit("/", 1)[0] + f"/{redis_db}", **settings}
     return type("LiveConfig", (TestConfig,), attrs)()
 
@@ -135,3 +139,55 @@ def live_server(live_app):
 @pytest.fixture()
 def api(live_server):
     return Api(live_server)
+
+
+# --- a real browser: Debian's Chromium driven by Playwright (no browser download) -------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed: `make test` installs Debian's package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser):
+    """A desktop browser tab, as staff at the command centre use."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture()
+def phone_page(browser):
+    """A phone in the field, its GPS at a point inside the district."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, locale="zh-CN",
+                                  geolocation={"latitude": INSIDE["lat"], "longitude": INSIDE["lng"]},
+                                  permissions=["geolocation"])
+    yield context.new_page()
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    """A full-page screenshot in test-artifacts/<name>.png."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page, live_server: str, username: str, password: str) -> None:
+    page.goto(f"{live_server}/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)

@@ -1,40 +1,10 @@
 """The keyword library in a real browser: headless Chromium (Debian's package) driven by Playwright,
 against the app served over HTTP on PostgreSQL. Screenshots go to test-artifacts/."""
-import shutil
-
 import pytest
 
-from .conftest import ARTIFACTS
+from .conftest import shot
 
 pytestmark = pytest.mark.worker
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-quic"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed: `make test` installs Debian's package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture()
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    yield context.new_page()
-    context.close()
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_an_admin_edits_and_rolls_back_keywords_in_the_browser(page, live_server, password):
@@ -43,6 +13,8 @@ def test_an_admin_edits_and_rolls_back_keywords_in_the_browser(page, live_server
     page.fill("#username", "admin")
     page.fill("#password", password)
     page.click("button[type=submit]")
+    page.wait_for_url("**/admin")
+    page.click("#admin-links a[href='/admin/keywords']")
     page.wait_for_url("**/admin/keywords")
     page.select_option("#major", "03")
     page.wait_for_url("**/admin/keywords?major=03")

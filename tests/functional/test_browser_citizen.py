@@ -3,23 +3,13 @@ app over HTTP, PostgreSQL and a real worker: file with a photo and a tapped loca
 and rate it once the unit has resolved it. Screenshots go to test-artifacts/."""
 import pytest
 
-from tests.factories import INSIDE, PNG
+from tests.factories import PNG
 
-from .test_browser_admin import browser, shot  # noqa: F401  (the shared browser fixture)
+from .conftest import shot
 
 pytestmark = pytest.mark.worker
 
 PHONE = "13900008888"
-
-
-@pytest.fixture()
-def phone_page(browser):  # noqa: F811
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True, locale="zh-CN", geolocation={"latitude": INSIDE["lat"],
-                                                                               "longitude": INSIDE["lng"]},
-                                  permissions=["geolocation"])
-    yield context.new_page()
-    context.close()
 
 
 def test_a_citizen_files_follows_and_rates_on_a_phone(phone_page, live_server, api, worker, password, tmp_path):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -41,3 +43,14 @@ def read(client, login):
     def _read(case, username="dispatcher"):
         return client.get(f"/api/v1/cases/{case['id']}", headers=login(username)).get_json()
     return _read
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of a rendered form (Flask-WTF), as a browser would post it back."""
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def sign_in(client, username: str, password: str):
+    """Sign in through the login form; the response is the redirect to the role's home."""
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})

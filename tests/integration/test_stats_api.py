@@ -18,7 +18,8 @@ def expected(cases) -> dict:
         received=len(cases),
         to_handle=sum(c.status not in ("rejected", "police") for c in cases),
         dispatched=sum(c.dispatched_at is not None for c in cases),
-        due_accept=sum(c.dispatched_at is not None and (c.accepted_at is not None or c.accept_due < now)
+        due_accept=sum(c.dispatched_at is not None and (c.accepted_at is not None
+                                                        or c.accept_due is not None and c.accept_due < now)
                        for c in cases),
         accepted_on_time=sum(c.accepted_at is not None and c.accepted_at <= c.accept_due for c in cases),
         returned=sum(c.return_count > 0 for c in cases),

@@ -106,3 +106,61 @@ def test_sibling_categories_of_one_unit_do_not_lower_confidence():
     scores = KeywordClassifier(rules).classify("垃圾桶满了好几天没人收")
     assert {s.rule.minor_code for s in scores} == {"0201", "0202"}
     assert confidence(scores) == confidence(scores[:1])
+
+
+def test_grid_raster_agrees_with_an_exact_test_everywhere_including_borders_and_odd_shapes():
+    import random
+
+    from shapely.geometry import Point, shape
+    triangle = GridArea("C-1", "网格C-1", "C",
+                        {"type": "Polygon", "coordinates": [[[2, 0], [3.3, 0.4], [2.2, 1.7], [2, 0]]]})
+    holed = GridArea("C-2", "网格C-2", "C", {"type": "Polygon", "coordinates": [
+        [[0, 2], [2, 2], [2, 3], [0, 3], [0, 2]], [[0.5, 2.2], [1.5, 2.2], [1.5, 2.8], [0.5, 2.8], [0.5, 2.2]]]})
+    grids = [*GRIDS, triangle, holed]
+    index = GridIndex(grids)
+    rng = random.Random(5)
+    points = [(rng.uniform(-0.5, 3.5), rng.uniform(-0.5, 3.5)) for _ in range(3000)]
+    points += [(y, x) for g in grids for ring in g.geometry["coordinates"] for x, y in ring]
+    points += [(0.5, 1.0), (1.0, 0.25), (2.5, 1.0), (2.2, 1.0)]   # shared edges, a hole's edge
+    for lat, lng in points:
+        exact = min((g.code for g in grids if shape(g.geometry).intersects(Point(lng, lat))), default=None)
+        found = index.locate(lat, lng)
+        assert (found.code if found else None) == exact, (lat, lng)
+
+
+def test_no_grids_locates_nothing():
+    assert GridIndex([]).locate(0.5, 0.5) is None
+
+
+def test_keywords_match_the_same_whatever_characters_the_text_carries():
+    rules = [CategoryRule("0901", "欠薪", "09", "劳动保障", "renshe", keywords=("拖欠工资", "\ue001欠"))]
+    classifier = KeywordClassifier(rules)
+    assert [s.matched for s in classifier.classify("老板拖欠工资三个月")] == [("拖欠工资",)]
+    assert [s.matched for s in classifier.classify("\ue001欠")] == [("\ue001欠",)]
+    # Private-use characters in a complaint can never spell a keyword.
+    spelt = "拖欠工资".translate(classifier._spelling)
+    assert classifier.classify(spelt) == [] and classifier.classify("\ue000\ue400") == []
+
+
+def test_normalise_is_nfkc_lower_case_without_invisible_characters():
+    import unicodedata
+
+    from rongetong.domain.text import _INVISIBLE
+    for text in ("小区，门口！（１２３）ＡＢＣ\u3000路灯", "e\u0301 ｶﾞ ㈱ ﬁ", "\u200b\ufeff垃圾 桶\n", "Ａ\u0301", ""):
+        assert normalise(text) == _INVISIBLE.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def test_the_minor_model_reads_the_text_once_with_the_major_model():
+    from rongetong.domain.classifier import RoutingModel, fold
+    model = RoutingModel.train([("垃圾没人清运", "0201", 1), ("垃圾桶满了", "0202", 1), ("楼下烧烤摊", "0101", 1),
+                                ("占道经营摆摊", "0102", 1)])
+    folded = fold("小区垃圾桶满了三天没人清运")
+    rows = model.read(folded)
+    assert model.minor_probabilities("02", folded, rows) == pytest.approx(model.minor_probabilities("02", folded))
+    assert model.major_probabilities(rows) == pytest.approx(model.majors.probabilities(folded))
+
+
+def test_the_reason_is_written_on_first_use():
+    decision = ROUTER.route("小区垃圾三天没人收", 0.5, 0.5)
+    assert not isinstance(decision.why, str)
+    assert "垃圾" in decision.reason and decision.reason is decision.why

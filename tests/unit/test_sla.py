@@ -6,7 +6,14 @@ import pytest
 
 from rongetong.domain.calendar import WorkingCalendar
 from rongetong.domain.errors import RuleViolation
-from rongetong.domain.sla import TimeLimits, check_extension, check_return_window, deadlines_for, overdue_deadline
+from rongetong.domain.sla import (
+    TimeLimits,
+    check_extension,
+    check_return_window,
+    deadlines_for,
+    describe_time_left,
+    overdue_deadline,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 CAL = WorkingCalendar(is_workday=lambda d: d.weekday() < 5)
@@ -73,3 +80,15 @@ def test_reminders_fall_at_80_percent_of_each_limit_in_working_time():
     due = deadlines_for(TimeLimits(), at("2026-06-10 09:00"), CAL)
     assert due.accept_remind_at == at("2026-06-10 10:36")     # 96 of 120 working minutes
     assert CAL.working_minutes_between(at("2026-06-10 09:00"), due.resolve_remind_at) == 0.8 * 5 * 450
+
+
+@pytest.mark.parametrize("minutes, text", [
+    (0, "剩余 0 分钟"),
+    (45, "剩余 45 分钟"),
+    (90, "剩余 1 小时 30 分钟"),
+    (450 * 2 + 180 + 5, "剩余 2 个工作日 3 小时"),
+    (-30, "已超期 30 分钟"),
+    (-450, "已超期 1 个工作日"),
+])
+def test_time_left_is_told_in_working_days_hours_and_minutes(minutes, text):
+    assert describe_time_left(minutes, minutes_per_day=450) == text

@@ -18,6 +18,7 @@
     const [x, y] = project([longitude, latitude]);
     marker.setAttribute("cx", x); marker.setAttribute("cy", y); marker.style.display = "";
     status.textContent = how + "：" + lat.value + ", " + lng.value;
+    lat.dispatchEvent(new Event("change", {bubbles: true}));  // e.g. the live category suggestion
   }
 
   fetch(svg.dataset.grids).then(r => r.json()).then(collection => {
