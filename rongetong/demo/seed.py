@@ -39,7 +39,9 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 JUST_FILED = 3  # so the demo shows every state, `submitted` included
 
 
-def seed_demo(*, cases: int = 3000, seed: int = 20261125) -> dict:
+def seed_demo(*, cases: int = 3000, seed: int = 20261125, retrain: bool = True) -> dict:
+    """Reference data, demo users and ``cases`` cases of history; ``retrain``: the routing model learns
+    from the history (a history only for the figures can skip it)."""
     towns = _seed_geography()
     load_taxonomy()
     db.session.flush()
@@ -52,7 +54,7 @@ def seed_demo(*, cases: int = 3000, seed: int = 20261125) -> dict:
         created = CaseHistory(random.Random(seed)).generate(cases)
         db.session.commit()
     supervised = supervision.sweep_overdue()
-    if created or learning.latest_model() is None:
+    if (created and retrain) or learning.latest_model() is None:
         learning.retrain()  # the history's confirmed cases teach the routing model
     return {"towns": len(towns), "grids": db.session.scalar(select(func.count(Grid.id))),
             "users": users, "cases": created, "supervised": supervised}

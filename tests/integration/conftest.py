@@ -15,7 +15,8 @@ def history(app, db_session, request):
     (default 200) plus the 3 just filed; yields the cases, with an app context pushed."""
     with app.app_context():
         empty_case_tables()
-        seed_demo(cases=getattr(request.module, "HISTORY_CASES", 200))
+        # The figures need the cases, not a routing model retrained on them (the session's model stays).
+        seed_demo(cases=getattr(request.module, "HISTORY_CASES", 200), retrain=False)
         yield db.session.scalars(select(Case)).all()
 
 
