@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
 
-from ..domain.lifecycle import State
+from ..domain.lifecycle import CHANNEL_LABELS, State
 from ..extensions import db
 from ..models import Case, Grid, Town
 from ..models.types import utcnow
@@ -18,8 +18,6 @@ from .workflow import working_calendar
 # rating, and police cases left the platform, so neither colours the map.
 OPEN_STATES = (State.SUBMITTED, State.TRIAGE, State.DISPATCHED, State.ACCEPTED, State.REVIEW_L1, State.REVIEW_L2)
 
-CHANNELS = {"wechat": "微信公众号", "grid": "网格员", "hotline": "热线电话", "police110": "110转办",
-            "road_chief": "路长通", "media": "舆情监测", "open311": "Open311"}
 PERIODS = (7, 30, 90)
 
 
@@ -71,7 +69,7 @@ def intake_by_channel(p: Period) -> dict:
     """Cases filed per local day and channel (zeros filled in), for a stacked chart."""
     days = [str(p.start + timedelta(days=i)) for i in range(p.days)]
     series = []
-    for channel, label in CHANNELS.items():
+    for channel, label in CHANNEL_LABELS.items():
         per_day = {row["date"]: row["received"] for row in stats.trend(
             stats.StatsFilter(start=p.start, end=p.end, channel=channel))}
         if per_day:

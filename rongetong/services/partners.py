@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..domain import signing
 from ..domain.errors import ActionForbidden, NotFound
-from ..domain.lifecycle import Actor, Role
+from ..domain.lifecycle import CHANNEL_LABELS, Actor, Role
 from ..extensions import db
 from ..models import Case, IdempotencyKey, Partner, TimelineEntry
 from ..models.types import utcnow
@@ -20,7 +20,7 @@ from . import outbox
 from .cases import file_case
 
 CHANNELS = ("police110", "road_chief", "media", "open311")
-CHANNEL_NAMES = {"police110": "110转办", "road_chief": "路长通", "media": "舆情监测", "open311": "Open311"}
+CHANNEL_NAMES = {channel: CHANNEL_LABELS[channel] for channel in CHANNELS}
 
 
 class WebhookFailed(Exception):

@@ -75,7 +75,7 @@ def due_soon(now):
                and_(Case.status == "accepted", Case.resolve_remind_at <= now, Case.resolve_due >= now))
 
 
-def list_cases(actor: Actor, filters: CaseFilters) -> tuple[list[Case], int]:
+def _filtered(actor: Actor, filters: CaseFilters) -> Select:
     query = where_codes(visible_cases(actor), unit=filters.department, town=filters.town, channel=filters.channel)
     now = utcnow()
     if filters.status:
@@ -96,12 +96,21 @@ def list_cases(actor: Actor, filters: CaseFilters) -> tuple[list[Case], int]:
     if filters.text:
         words = filters.text.strip()
         query = query.where(or_(Case.tracking_code == words.upper(), Case.description.contains(words, autoescape=True)))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    return query
+
+
+def count_cases(actor: Actor, filters: CaseFilters) -> int:
+    """How many cases ``filters`` select (paging and order aside)."""
+    return db.session.scalar(select(func.count()).select_from(_filtered(actor, filters).subquery()))
+
+
+def list_cases(actor: Actor, filters: CaseFilters) -> tuple[list[Case], int]:
+    """One page of the cases ``filters`` select, and how many there are in all."""
     items = db.session.scalars(
-        query.options(*_case_loads()).order_by(*SORTS.get(filters.sort, SORTS["newest"]))
+        _filtered(actor, filters).options(*_case_loads()).order_by(*SORTS.get(filters.sort, SORTS["newest"]))
         .limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
     ).all()
-    return list(items), total
+    return list(items), count_cases(actor, filters)
 
 
 def get_case(actor: Actor, case_id: int) -> Case:

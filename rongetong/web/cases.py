@@ -200,8 +200,8 @@ def case_action(case_id: int, action: str):
             params["photos"] = [f.read() for f in request.files.getlist("photos") if f and f.filename]
         perform(case_id, action, actor, version=version, **params)
     except ValidationError as exc:
-        fields = "、".join(sorted({str(e["loc"][0]) for e in exc.errors()}))
-        flash(f"请检查填写的内容：{FIELD_LABELS.get(fields, fields)}", "error")
+        fields = sorted({str(e["loc"][0]) for e in exc.errors()})
+        flash(f"请检查填写的内容：{'、'.join(FIELD_LABELS.get(f, f) for f in fields)}", "error")
         return _case_page(case_id, 422)
     except DomainError as exc:
         if exc.status == 404:

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from ..api.errors import error_response
 from ..api.routing import preview_json
 from ..api.schemas import PreviewRequest
 from ..domain.errors import DomainError
@@ -87,5 +88,5 @@ def field_preview():
     try:
         body = PreviewRequest.model_validate(request.get_json(silent=True) or {})
     except pydantic.ValidationError:
-        return jsonify({"error": {"code": "validation_error", "message": "请求参数不合法"}}), 422
+        return error_response(422, "validation_error", "请求参数不合法")
     return jsonify(preview_json(routing_service.preview(body.description, body.lat, body.lng)))

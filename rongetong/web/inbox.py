@@ -2,7 +2,7 @@
 from flask import render_template
 
 from ..domain.lifecycle import STATUS_LABELS
-from ..services.queries import list_cases
+from ..services.queries import count_cases
 from . import bp
 from .auth import role_required
 from .cases import current_actor, filters_from_args, list_context, tabbed_list
@@ -21,7 +21,7 @@ INBOX_TABS = {
 @role_required("handler")
 def inbox():
     tab, items, paging = tabbed_list(INBOX_TABS)
-    counts = {name: list_cases(current_actor(), filters_from_args(**spec[1], per_page=1))[1]
-              for name, spec in INBOX_TABS.items()}
+    counts = {name: count_cases(current_actor(), filters_from_args(**fixed))
+              for name, (_, fixed, _) in INBOX_TABS.items()}
     return render_template("staff/inbox.html", tabs=INBOX_TABS, tab=tab, counts=counts, cases=items,
                            paging=paging, labels=STATUS_LABELS, **list_context())
