@@ -92,7 +92,7 @@ class NaiveRouter:
       Python (a point on an edge is inside, so on a shared edge the lowest code wins, as in the engine);
     * keywords: for every keyword, synonym and negative word of every one of the 475 categories, a
       substring search of the normalised text, scored with the engine's weights;
-    * model: the same trained naive Bayes, scored the textbook way: the text's distinct 1–3-grams, and
+    * model: the same trained naive Bayes, scored the textbook way: the text's 1- and 2-grams, and
       for every label a sum of log P(gram | label) looked up gram by gram; the minors' model likewise,
       for a major the keywords did not name;
     * the same combination as the engine (decisive keywords skip the model; keyword score plus
@@ -228,7 +228,9 @@ def bench_engine(args) -> None:
     engine = Router(grids, rules, {t.code: f"office-{t.code}" for t in TOWNS}, 0.35, model)
     naive = NaiveRouter(grids, rules, model)
     cases = generated_cases(samples, args.cases, rng)
-    print(f"{len(grids)} grids, {len(rules)} minor categories, {sum(len(r.keywords) + len(r.synonyms) for r in rules)} "
+    vertices = sum(len(ring) for g in grids for polygon in _rings(g.geometry) for ring in polygon)
+    words = sum(len(r.keywords) + len(r.synonyms) for r in rules)
+    print(f"{len(grids)} grids ({vertices:,} boundary coordinates), {len(rules)} minor categories, {words} "
           f"keywords and synonyms; model on {model.trained_on} documents")
     time_per_case(engine.route, cases[:200])                         # warm up
     engine_us = time_per_case(engine.route, cases)

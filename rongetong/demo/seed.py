@@ -9,7 +9,10 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import shapely
 from flask import current_app
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import func, select
 
 from ..domain.lifecycle import CITIZEN, Action, Actor, Role
@@ -132,6 +135,7 @@ class CaseHistory:
         self.router = get_router()
         self.complaints = [(r["minor"], r["text"]) for r in read_csv("demo_complaints.csv")]
         self.grids = db.session.scalars(select(Grid)).all()
+        self.shapes: dict[int, BaseGeometry] = {}
         self.units = {u.code: u for u in db.session.scalars(select(Unit))}
         self.minors = {m.code: m for m in db.session.scalars(select(MinorCategory))}
         self.handlers = {u.unit_id: u for u in db.session.scalars(select(User).where(User.role == "handler"))}
@@ -180,16 +184,27 @@ class CaseHistory:
         rng = self.rng
         minor, text = rng.choice(self.complaints)
         grid = rng.choice(self.grids)
-        (west, south), (east, north) = grid.geometry["coordinates"][0][0], grid.geometry["coordinates"][0][2]
         channel = rng.choices(list(CHANNEL_WEIGHTS), weights=list(CHANNEL_WEIGHTS.values()))[0]
+        lat, lng = self._point_in(grid)
         case = Case(tracking_code=new_tracking_code(), status="submitted", description=text, channel=channel,
-                    lat=round(rng.uniform(south, north), 6), lng=round(rng.uniform(west, east), 6),
+                    lat=lat, lng=lng,
                     reporter_name=rng.choice(SURNAMES) + rng.choice("先生女士"),
                     reporter_phone=f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}",
                     created_at=at, updated_at=at, route_requested_at=at if route_requested else None)
         db.session.add(case)
         record_submission(case, CITIZEN, at=at)
         return case, minor
+
+    def _point_in(self, grid: Grid) -> tuple[float, float]:
+        """(lat, lng) uniformly at random in the grid: drawn in its bounding box until one falls inside."""
+        if grid.id not in self.shapes:
+            self.shapes[grid.id] = shape(grid.geometry)
+        area = self.shapes[grid.id]
+        west, south, east, north = area.bounds
+        while True:
+            lat, lng = round(self.rng.uniform(south, north), 6), round(self.rng.uniform(west, east), 6)
+            if shapely.intersects_xy(area, lng, lat):
+                return lat, lng
 
     def _advance(self, case: Case, true_minor: str, plan: _Plan, at: datetime) -> None:
         rng, cal = self.rng, self.calendar

@@ -44,9 +44,11 @@ class Report:
         return self.auto_correct / routed if routed else 0.0
 
 
-def evaluate(router: Router, rows: Iterable[Labelled], lat: float, lng: float) -> Report:
-    """Route every text at one point inside a grid and compare the major category with the label."""
-    report = Report()
+def evaluate(router: Router, rows: Iterable[Labelled], lat: float, lng: float,
+             report: Report | None = None) -> Report:
+    """Route every text at one point inside a grid and compare the major category with the label
+    (added to ``report`` when given: one report over several folds)."""
+    report = report if report is not None else Report()
     for row in rows:
         decision = router.route(row.text, lat, lng)
         got = decision.category.major_code if decision.category else None

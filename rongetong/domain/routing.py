@@ -9,6 +9,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 import ahocorasick
 import numpy as np
@@ -17,7 +18,7 @@ from shapely import STRtree
 from shapely.geometry import shape
 
 from .classifier import RoutingModel, fold
-from .text import normalise
+from .text import normalise, without_contact_details
 
 KEYWORD_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.5
@@ -62,15 +63,19 @@ class CategoryRule:
     negative: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class CategoryScore:
+class CategoryScore(NamedTuple):
+    """A candidate category: keyword score plus ``MODEL_WEIGHT`` × the model's belief in its major."""
     rule: CategoryRule
     score: float
     matched: tuple[str, ...]
     model_probability: float = 0.0
 
 
-@dataclass
+def _best_first(candidate: CategoryScore) -> tuple[float, str]:
+    return -candidate.score, candidate.rule.minor_code
+
+
+@dataclass(slots=True)
 class RouteDecision:
     outcome: Outcome
     # The reason as text, or how to write it: most decisions are never read by a person (a filing's
@@ -114,10 +119,6 @@ class GridIndex:
         self._shapes = [shape(g.geometry) for g in self.grids]
         self._tree = STRtree(self._shapes)
         shapely.prepare(self._shapes)
-        # Most grids are drawn as rectangles along the meridians: for those, comparing the bounds is the
-        # exact point-in-polygon test (edges included) and costs far less than a call into GEOS.
-        self._rectangles = [tuple(shapely.bounds(s).tolist()) if shapely.equals(s, shapely.envelope(s)) else None
-                            for s in self._shapes]
         self._cells: list[int | tuple[int, ...] | None] = []
         if self._shapes:
             self._build_raster()
@@ -159,9 +160,7 @@ class GridIndex:
         if cell is None or type(cell) is int:
             return None if cell is None else self.grids[cell]
         for index in cell:   # lowest code first: on a shared edge the first hit wins
-            box = self._rectangles[index]
-            if (box[0] <= lng <= box[2] and box[1] <= lat <= box[3]) if box else \
-                    shapely.intersects_xy(self._shapes[index], lng, lat):
+            if shapely.intersects_xy(self._shapes[index], lng, lat):
                 return self.grids[index]
         return None
 
@@ -245,7 +244,7 @@ class KeywordClassifier:
     def classify(self, text: str, normalised: bool = False) -> list[CategoryScore]:
         scores, matched = self.evidence(text if normalised else normalise(text))
         ranked = [CategoryScore(self.rules[i], round(s, 3), tuple(matched[i])) for i, s in scores.items()]
-        ranked.sort(key=lambda c: (-c.score, c.rule.minor_code))
+        ranked.sort(key=_best_first)
         return ranked
 
 
@@ -299,9 +298,9 @@ class Router:
 
         Within a major the minor is the best keyword match, or else the model's likeliest minor.
         """
-        text = normalise(text)
+        text = without_contact_details(normalise(text))
         keyword_best = self._keyword_best(text)
-        by_keywords = sorted(keyword_best.values(), key=lambda c: (-c.score, c.rule.minor_code))
+        by_keywords = sorted(keyword_best.values(), key=_best_first)
         if self.model is None or (by_keywords and by_keywords[0].score >= DECISIVE_SCORE
                                   and confidence(by_keywords) >= DECISIVE_CONFIDENCE):
             return by_keywords  # the keywords settle it: no need to ask the model
@@ -309,19 +308,17 @@ class Router:
         rows = self.model.read(folded)
         major_p = self.model.major_probabilities(rows)
         candidates = []
-        for major in set(keyword_best) | {m for m, p in major_p.items() if p >= MIN_MODEL_PROBABILITY}:
-            if major not in self._by_major:
-                continue
+        for major, keyword in keyword_best.items():
             p = major_p.get(major, 0.0)
-            keyword = keyword_best.get(major)
-            if keyword:
-                rule = keyword.rule
-            else:  # no keyword of this major: the model also picks the minor
+            candidates.append(CategoryScore(keyword.rule, round(keyword.score + MODEL_WEIGHT * p, 3),
+                                            keyword.matched, round(p, 3)))
+        for major, p in major_p.items():
+            if p >= MIN_MODEL_PROBABILITY and major not in keyword_best and major in self._by_major:
+                # No keyword of this major: the model also picks the minor.
                 minor_p = self.model.minor_probabilities(major, folded, rows)
                 rule = max(self._by_major[major], key=lambda r: (minor_p.get(r.minor_code, 0.0), -int(r.minor_code)))
-            candidates.append(CategoryScore(rule, round((keyword.score if keyword else 0.0) + MODEL_WEIGHT * p, 3),
-                                            keyword.matched if keyword else (), round(p, 3)))
-        candidates.sort(key=lambda c: (-c.score, c.rule.minor_code))
+                candidates.append(CategoryScore(rule, round(MODEL_WEIGHT * p, 3), (), round(p, 3)))
+        candidates.sort(key=_best_first)
         return candidates
 
     def _keyword_best(self, text: str) -> dict[str, CategoryScore]:

@@ -24,3 +24,14 @@ def normalise(text: str | None) -> str:
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     return _INVISIBLE.sub("", text.lower())
+
+
+# Contact details a citizen appends ("联系我138…", "身份证3704…") name the reporter, not the problem:
+# left in, 身份证 would pull a broken stair light towards ID-card services.
+_CONTACT_DETAILS = re.compile(r"(?:身份证|证件|手机|电话|联系方式|联系我|联系人)(?:号码|号)?[:是为]?"
+                              r"[0-9x*][0-9x*-]{4,}")
+
+
+def without_contact_details(text: str) -> str:
+    """A normalised text without the phone and ID numbers typed into it, nor the words that label them."""
+    return _CONTACT_DETAILS.sub("", text)

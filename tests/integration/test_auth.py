@@ -65,3 +65,12 @@ def test_grids_geojson(client):
     assert collection["type"] == "FeatureCollection"
     assert len(collection["features"]) == 500
     assert set(collection["features"][0]["properties"]) == {"code", "name", "town_code", "town_name"}
+
+
+def test_grids_for_a_map_are_thinned_and_a_wrong_detail_is_refused(client):
+    full = client.get("/api/v1/geo/grids").get_data()
+    thinned = client.get("/api/v1/geo/grids?detail=map")
+    assert thinned.status_code == 200 and len(thinned.get_json()["features"]) == 500
+    assert len(thinned.get_data()) < len(full) / 2
+    refused = client.get("/api/v1/geo/grids?detail=huge")
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "bad_request"

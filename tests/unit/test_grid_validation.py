@@ -2,8 +2,9 @@
 import json
 
 import pytest
+from shapely.geometry import Point, Polygon
 
-from rongetong.domain.geo import Problem, check_geometry, validate_grids
+from rongetong.domain.geo import Problem, check_geometry, point_inside, validate_grids
 
 TOWNS = {"qicun", "zhongxinjie"}
 
@@ -174,3 +175,9 @@ def test_a_large_block_of_neighbouring_grids_passes():
                 for row in range(50) for col in range(50)]
     check = validate_grids(collection(*features), TOWNS)
     assert check.ok and len(check.grids) == 2500
+
+
+def test_a_point_inside_is_inside_whatever_the_shape():
+    hook = [[0, 0], [3, 0], [3, 3], [0, 3], [0, 2], [2, 2], [2, 1], [0, 1], [0, 0]]
+    lat, lng = point_inside({"type": "Polygon", "coordinates": [hook]})   # the bounding box's middle is outside
+    assert Polygon(hook).contains(Point(lng, lat))

@@ -164,3 +164,20 @@ def test_the_reason_is_written_on_first_use():
     decision = ROUTER.route("小区垃圾三天没人收", 0.5, 0.5)
     assert not isinstance(decision.why, str)
     assert "垃圾" in decision.reason and decision.reason is decision.why
+
+
+def test_contact_details_typed_into_a_complaint_do_not_steer_the_category():
+    from rongetong.domain.text import without_contact_details
+    text = normalise("楼道灯坏了，联系我：13812345678，身份证370402199001011234X，电话号码0632-1234567")
+    assert without_contact_details(text) == "楼道灯坏了,,,"
+    assert without_contact_details(normalise("补办身份证，丢了")) == normalise("补办身份证，丢了")
+    router = Router(GRIDS, [*RULES, CategoryRule("1302", "身份证办理", "13", "公安与社会治安", "gongan", police=True,
+                                               keywords=("身份证",))],
+                    town_units={"A": "office-A"}, min_confidence=0.35)
+    assert router.route("门口垃圾没人收，身份证370402199001011234", 0.5, 0.5).category.minor_code == "0201"
+
+
+def test_the_model_reads_a_run_of_digits_as_one():
+    from rongetong.domain.classifier import fold, ngrams
+    assert fold("3号楼1201室，电话13812345678") == "0号楼0室,电话0"
+    assert ngrams("12楼") == ["0", "楼", "0楼"]

@@ -24,8 +24,13 @@
   fetch(svg.dataset.grids).then(r => r.json()).then(collection => {
     const rings = collection.features.flatMap(f =>
       f.geometry.type === "Polygon" ? [f.geometry.coordinates[0]] : f.geometry.coordinates.map(p => p[0]));
-    const xs = rings.flat().map(p => p[0]), ys = rings.flat().map(p => p[1]);
-    box = {west: Math.min(...xs), east: Math.max(...xs), south: Math.min(...ys), north: Math.max(...ys)};
+    // A loop, not Math.min(...xs): surveyed grids carry tens of thousands of points, more arguments
+    // than a call can be relied on to take.
+    box = {west: Infinity, east: -Infinity, south: Infinity, north: -Infinity};
+    for (const [x, y] of rings.flat()) {
+      box.west = Math.min(box.west, x); box.east = Math.max(box.east, x);
+      box.south = Math.min(box.south, y); box.north = Math.max(box.north, y);
+    }
     for (const ring of rings) {
       const path = document.createElementNS(ns, "polygon");
       path.setAttribute("points", ring.map(p => project(p).join(",")).join(" "));
