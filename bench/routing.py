@@ -50,7 +50,7 @@ from rongetong.domain.routing import (
     Router,
     confidence,
 )
-from rongetong.domain.text import normalise
+from rongetong.domain.text import normalise, reading
 from rongetong.services.taxonomy import DATA_DIR
 
 WEST, SOUTH = min(t.west for t in TOWNS), min(t.south for t in TOWNS)
@@ -137,7 +137,7 @@ class NaiveRouter:
 
     def route(self, text: str, lat: float, lng: float) -> tuple[GridArea | None, CategoryRule | None]:
         grid = self.locate(lat, lng)
-        text = normalise(text)
+        text = reading(text)
         keyword_best = self.keyword_best(text)
         ranked = sorted(keyword_best.values(), key=lambda c: (-c.score, c.rule.minor_code))
         if ranked and ranked[0].score >= DECISIVE_SCORE and confidence(ranked) >= DECISIVE_CONFIDENCE:

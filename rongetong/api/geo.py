@@ -1,18 +1,16 @@
-from flask import jsonify, request
+from flask import jsonify
 
-from ..domain.errors import DomainError
 from ..domain.geo import display_geometries
 from ..services.queries import grids
 from . import bp
+from .paging import choice_arg
 
 
 @bp.get("/geo/grids")
 def grid_polygons():
     """The grid polygons as a GeoJSON FeatureCollection: as surveyed, or with ``?detail=map`` thinned
     for drawing (under a third of the size: what the phone forms load)."""
-    detail = request.args.get("detail", "full")
-    if detail not in ("full", "map"):
-        raise DomainError("detail 只能是 full 或 map", details={"detail": detail})
+    detail = choice_arg("detail", ("full", "map"), "full")
     rows = grids()
     geometries = [g.geometry for g in rows]
     if detail == "map":

@@ -1,4 +1,4 @@
-"""Query-string parsing shared by the list endpoints (422 on a malformed value)."""
+"""Query-string parsing shared by the endpoints (422 on a malformed value)."""
 from __future__ import annotations
 
 from flask import request
@@ -24,6 +24,15 @@ def bool_arg(name: str) -> bool | None:
     if raw.lower() in ("0", "false", "no"):
         return False
     raise ApiError(422, f"参数 {name} 须为 true 或 false", "validation_error")
+
+
+def choice_arg(name: str, choices: tuple[str, ...], default: str | None = None) -> str | None:
+    raw = request.args.get(name) or None
+    if raw is None:
+        return default
+    if raw not in choices:
+        raise ApiError(422, f"参数 {name} 须为 {' 或 '.join(choices)}", "validation_error")
+    return raw
 
 
 def page_args(default_per_page: int = 20) -> tuple[int, int]:

@@ -7,7 +7,7 @@ from ..services.workflow import unit_by_code
 from . import bp
 from .auth import current_actor, json_body, roles_required
 from .errors import ApiError
-from .paging import page_args
+from .paging import choice_arg, page_args
 from .schemas import SupervisionNote
 from .serializers import case_json, iso, page_json
 
@@ -55,9 +55,7 @@ def overdue_list():
 @bp.get("/supervision/records")
 @roles_required(*WATCHERS, Role.HANDLER)
 def records_list():
-    status = request.args.get("status") or None
-    if status not in (None, "open", "closed"):
-        raise ApiError(422, "参数 status 须为 open 或 closed", "validation_error")
+    status = choice_arg("status", ("open", "closed"))
     page, per_page = page_args(50)
     items, total = supervision_service.records(status=status, unit_id=_unit_filter(), page=page, per_page=per_page)
     return jsonify(page_json([record_json(r) for r in items], page, per_page, total))

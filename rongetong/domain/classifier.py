@@ -20,19 +20,20 @@ from operator import itemgetter
 import ahocorasick
 import numpy as np
 
-from .text import normalise
+from .text import reading
 
 ALPHA = 0.1          # additive smoothing
 MIN_NGRAM, MAX_NGRAM = 1, 2
 
 
 def fold(text: str, normalised: bool = False) -> str:
-    """The text as the model reads it: normalised, every run of digits folded to one 0.
+    """The text as the model reads it: as routing reads it (``reading``), every run of digits folded to one 0.
 
     Phone, room and ID numbers vary and say nothing of the category; left as they are, the repeated
-    digits of one ID number would outweigh every word of the complaint.
+    digits of one ID number would outweigh every word of the complaint. ``normalised``: the text is
+    already as ``reading`` gives it.
     """
-    text = text if normalised else normalise(text)
+    text = text if normalised else reading(text)
     return _DIGITS.sub("0", text)
 
 

@@ -18,7 +18,7 @@ from shapely import STRtree
 from shapely.geometry import shape
 
 from .classifier import RoutingModel, fold
-from .text import normalise, without_contact_details
+from .text import normalise, reading
 
 KEYWORD_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.5
@@ -241,8 +241,8 @@ class KeywordClassifier:
             scores.pop(index, None)
         return scores, matched
 
-    def classify(self, text: str, normalised: bool = False) -> list[CategoryScore]:
-        scores, matched = self.evidence(text if normalised else normalise(text))
+    def classify(self, text: str) -> list[CategoryScore]:
+        scores, matched = self.evidence(reading(text))
         ranked = [CategoryScore(self.rules[i], round(s, 3), tuple(matched[i])) for i, s in scores.items()]
         ranked.sort(key=_best_first)
         return ranked
@@ -298,7 +298,7 @@ class Router:
 
         Within a major the minor is the best keyword match, or else the model's likeliest minor.
         """
-        text = without_contact_details(normalise(text))
+        text = reading(text)
         keyword_best = self._keyword_best(text)
         by_keywords = sorted(keyword_best.values(), key=_best_first)
         if self.model is None or (by_keywords and by_keywords[0].score >= DECISIVE_SCORE

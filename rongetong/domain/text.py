@@ -35,3 +35,9 @@ _CONTACT_DETAILS = re.compile(r"(?:身份证|证件|手机|电话|联系方式|�
 def without_contact_details(text: str) -> str:
     """A normalised text without the phone and ID numbers typed into it, nor the words that label them."""
     return _CONTACT_DETAILS.sub("", text)
+
+
+def reading(text: str | None) -> str:
+    """The text as routing reads it — the keyword pass, the model and its training alike: normalised,
+    without contact details."""
+    return without_contact_details(normalise(text))

@@ -73,4 +73,4 @@ def test_grids_for_a_map_are_thinned_and_a_wrong_detail_is_refused(client):
     assert thinned.status_code == 200 and len(thinned.get_json()["features"]) == 500
     assert len(thinned.get_data()) < len(full) / 2
     refused = client.get("/api/v1/geo/grids?detail=huge")
-    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "bad_request"
+    assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "validation_error"
